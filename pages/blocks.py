@@ -1,0 +1,176 @@
+"""The building blocks of a guide: sections, subsections and what goes in them.
+
+Every block is structured content: editors type words into fields, never HTML.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.forms.utils import ErrorList
+from django.utils.text import slugify
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.contrib.typed_table_block.blocks import TypedTableBlock, TypedTableBlockValidationError
+
+# Paragraphs carry emphasis and links, nothing that could change the page's outline.
+PARAGRAPH_FEATURES = ["bold", "italic", "link"]
+
+
+def section_anchor(section_value):
+    """The id a section is linked by: the editor's anchor, else one made from its heading."""
+    return section_value.get("anchor") or slugify(section_value["heading"])
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    class Meta:
+        icon = "pilcrow"
+        template = "blocks/paragraph_block.html"
+        preview_value = (
+            "<p>NK cell therapy is a form of immunotherapy that enhances your body's "
+            "intrinsic defense mechanisms.</p>"
+        )
+
+
+class ComparisonTableBlock(TypedTableBlock):
+    """A table of plain-text cells; the first cell of each row heads that row."""
+
+    text = blocks.CharBlock(label="Text")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # Each cell with its column heading, so narrow screens can label stacked cells.
+        headings = [column["heading"] for column in value.columns]
+        context["rows"] = [list(zip(headings, row)) for row in value.rows]
+        return context
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = []
+        if not (value.caption or "").strip():
+            errors.append(ValidationError("Give the table a caption: it names the table for screen readers."))
+        if not value.columns:
+            errors.append(ValidationError("A table needs at least one column."))
+        if any(not (column["heading"] or "").strip() for column in value.columns):
+            errors.append(ValidationError("Every column needs a heading."))
+        if errors:
+            # Wagtail shows these above the table in the editor.
+            raise TypedTableBlockValidationError(non_block_errors=ErrorList(errors))
+        return value
+
+    class Meta:
+        icon = "table"
+        template = "blocks/comparison_table_block.html"
+        label = "Table"
+
+
+class KeyPointBlock(blocks.StructBlock):
+    lead = blocks.CharBlock(
+        label="Lead-in words",
+        help_text="Shown in bold before the point, for example “Licensed Facilities:”.",
+    )
+    text = blocks.TextBlock(label="Point")
+
+    class Meta:
+        icon = "list-ul"
+        label = "Point"
+
+
+class KeyPointListBlock(blocks.ListBlock):
+    def __init__(self, **kwargs):
+        super().__init__(KeyPointBlock(), min_num=1, **kwargs)
+
+    class Meta:
+        icon = "list-ul"
+        template = "blocks/key_point_list_block.html"
+        label = "Bulleted list"
+
+
+class FAQItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock()
+    answer = blocks.RichTextBlock(features=PARAGRAPH_FEATURES)
+
+    class Meta:
+        icon = "help"
+        template = "blocks/faq_item_block.html"
+        label = "Question and answer"
+        preview_value = {
+            "question": "Is the Treatment Painful? What About Downtime?",
+            "answer": "<p>The entire process is designed to be a comfortable and straightforward experience.</p>",
+        }
+
+
+class SectionContentBlock(blocks.StreamBlock):
+    paragraph = ParagraphBlock()
+    table = ComparisonTableBlock()
+    bullet_list = KeyPointListBlock()
+    faq_item = FAQItemBlock()
+
+    class Meta:
+        required = False
+
+
+class SubsectionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(help_text="Shown as a level-3 heading.")
+    content = SectionContentBlock()
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/subsection_block.html"
+        label = "Subsection"
+        preview_value = {
+            "heading": "The Process of Cellular Reinforcement",
+            "content": [("paragraph", "<p>The therapy itself is a precise, physician-guided process.</p>")],
+        }
+
+
+class SectionBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(help_text="Shown as a level-2 heading and in the page's contents.")
+    anchor = blocks.CharBlock(
+        required=False,
+        validators=[validate_slug],
+        help_text=(
+            "The web address of this section within the page, after the #. Leave blank to make "
+            "one from the heading; set it to keep old links working when the heading changes."
+        ),
+    )
+    content = SectionContentBlock(help_text="Paragraphs before the first subsection.")
+    subsections = blocks.ListBlock(SubsectionBlock(), default=[])
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["anchor"] = section_anchor(value)
+        return context
+
+    class Meta:
+        icon = "doc-full-inverse"
+        template = "blocks/section_block.html"
+        label = "Section"
+        preview_value = {
+            "heading": "Understanding How NK Cell Therapy Works",
+            "content": [("paragraph", "<p>At its core, NK cell therapy is a form of immunotherapy.</p>")],
+            "subsections": [],
+        }
+
+
+class GuideBodyBlock(blocks.StreamBlock):
+    section = SectionBlock()
+
+    def clean(self, value):
+        value = super().clean(value)
+        seen = {}
+        block_errors = {}
+        for index, child in enumerate(value):
+            anchor = section_anchor(child.value)
+            if anchor in seen:
+                block_errors[index] = StructBlockValidationError(
+                    block_errors={
+                        "anchor": ValidationError(
+                            f"Section {seen[anchor] + 1} already uses the anchor “{anchor}”. "
+                            "Give this section a different heading or anchor."
+                        )
+                    }
+                )
+            else:
+                seen[anchor] = index
+        if block_errors:
+            raise blocks.StreamBlockValidationError(block_errors=block_errors)
+        return value

@@ -1,0 +1,27 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.search import index
+
+
+class Person(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
+    """An author or medical reviewer, kept once and chosen on each guide."""
+
+    name = models.CharField(max_length=200, help_text="As patients should see it, e.g. “Dr. Félix Porras”.")
+    credentials = models.CharField(max_length=100, blank=True, help_text="Degrees after the name, e.g. “MD”.")
+    role = models.CharField(max_length=200, help_text="Job title and organisation.")
+    short_bio = models.TextField(max_length=600, help_text="One or two sentences.")
+
+    panels = [FieldPanel("name"), FieldPanel("credentials"), FieldPanel("role"), FieldPanel("short_bio")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name_with_credentials
+
+    @property
+    def name_with_credentials(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
