@@ -25,8 +25,7 @@ class ParagraphBlock(blocks.RichTextBlock):
         icon = "pilcrow"
         template = "blocks/paragraph_block.html"
         preview_value = (
-            "<p>NK cell therapy is a form of immunotherapy that enhances your body's "
-            "intrinsic defense mechanisms.</p>"
+            "<p>NK cell therapy is a form of immunotherapy that enhances your body's intrinsic defense mechanisms.</p>"
         )
 
 
@@ -39,7 +38,7 @@ class ComparisonTableBlock(TypedTableBlock):
         context = super().get_context(value, parent_context)
         # Each cell with its column heading, so narrow screens can label stacked cells.
         headings = [column["heading"] for column in value.columns]
-        context["rows"] = [list(zip(headings, row)) for row in value.rows]
+        context["rows"] = [list(zip(headings, row, strict=True)) for row in value.rows]
         return context
 
     def clean(self, value):

@@ -108,8 +108,10 @@ def _content_blocks(reader, items, where):
     for index, item in enumerate(items):
         here = f"{where}[{index}]"
         if not isinstance(item, dict) or len(item) != 1:
-            reader.fail(here, f"expected one block written as 'TYPE: value', TYPE one of {', '.join(CONTENT_BLOCK_TYPES)}")
-        (block_type, value), = item.items()
+            reader.fail(
+                here, f"expected one block written as 'TYPE: value', TYPE one of {', '.join(CONTENT_BLOCK_TYPES)}"
+            )
+        ((block_type, value),) = item.items()
         here = f"{here}.{block_type}"
         if block_type == "paragraph":
             if not isinstance(value, str) or not value.strip():
@@ -124,7 +126,9 @@ def _content_blocks(reader, items, where):
             for point_index, point in enumerate(value):
                 point_where = f"{here}[{point_index}]"
                 reader.mapping(point, point_where, ("lead", "text"))
-                points.append({"lead": reader.text(point, "lead", point_where), "text": reader.text(point, "text", point_where)})
+                points.append(
+                    {"lead": reader.text(point, "lead", point_where), "text": reader.text(point, "text", point_where)}
+                )
             blocks.append({"type": "bullet_list", "value": points})
         elif block_type == "faq_item":
             reader.mapping(value, here, ("question", "answer"))
@@ -440,14 +444,18 @@ class Seeder:
             return self.sync(home, fields, "Home page")
         root = Page.get_first_root_node()
         # Wagtail's migrations leave a placeholder "Welcome" page; the clinic's home replaces it.
-        for placeholder in root.get_children().filter(content_type__model="page", content_type__app_label="wagtailcore"):
+        for placeholder in root.get_children().filter(
+            content_type__model="page", content_type__app_label="wagtailcore"
+        ):
             placeholder.delete()
         home = HomePage(slug="home", **fields)
         root.add_child(instance=home)
         home.save_revision(log_action=True).publish()
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=fields["title"])
+            Site.objects.create(
+                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=fields["title"]
+            )
         else:
             site.root_page = home
             site.save()

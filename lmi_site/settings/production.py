@@ -10,8 +10,7 @@ REQUIRED_ENVIRONMENT = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
 _missing = [name for name in REQUIRED_ENVIRONMENT if not os.environ.get(name, "").strip()]
 if _missing:
     raise ImproperlyConfigured(
-        "Production settings need these environment variables, which are missing or empty: "
-        + ", ".join(_missing)
+        "Production settings need these environment variables, which are missing or empty: " + ", ".join(_missing)
     )
 
 DEBUG = False

@@ -13,9 +13,7 @@ from .base import BasePage
 class MedicalReviewMixin(models.Model):
     """Who wrote a page, who checked it medically, and when."""
 
-    author = models.ForeignKey(
-        "pages.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey("pages.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_by = models.ForeignKey(
         "pages.Person",
         null=True,
@@ -39,7 +37,11 @@ class MedicalReviewMixin(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        for field, attname in (("author", "author_id"), ("reviewed_by", "reviewed_by_id"), ("last_reviewed", "last_reviewed")):
+        for field, attname in (
+            ("author", "author_id"),
+            ("reviewed_by", "reviewed_by_id"),
+            ("last_reviewed", "last_reviewed"),
+        ):
             if getattr(self, attname) is None:
                 errors[field] = "A guide needs this before it can be saved or published."
         if self.last_reviewed and self.last_reviewed > timezone.localdate():
@@ -79,9 +81,7 @@ class GuidePage(MedicalReviewMixin, BasePage):
     template = "pages/guide_page.html"
 
     content_panels = (
-        BasePage.content_panels
-        + [FieldPanel("introduction"), FieldPanel("body")]
-        + MedicalReviewMixin.review_panels
+        BasePage.content_panels + [FieldPanel("introduction"), FieldPanel("body")] + MedicalReviewMixin.review_panels
     )
     search_fields = BasePage.search_fields + [
         index.SearchField("introduction"),

@@ -1,0 +1,52 @@
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+
+from pages.seeding import seed
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+SOURCE_TEXT = FIXTURES / "source" / "nk-cell-therapy-guide.txt"
+GUIDE_URL = "/guides/nk-cell-therapy/"
+TEST_FIXTURES = Path(__file__).parent / "fixtures"
+
+QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def normalise(text):
+    """Compare words, not typography: straight quotes, single spaces."""
+    text = re.sub(r"\s+", " ", text.translate(QUOTES))
+    # get_text puts a space at each tag edge; none belongs before closing punctuation.
+    return re.sub(r" ([.,;:!?)])", r"\1", text).strip()
+
+
+def visible_text(html, selector="main"):
+    soup = BeautifulSoup(html, "html.parser")
+    root = soup.select_one(selector)
+    for hidden in root.select("script, style, template, [hidden]"):
+        hidden.decompose()
+    return normalise(root.get_text(" "))
+
+
+def source_lines():
+    return [line for line in SOURCE_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def seeded(db):
+    """The site as `make run` builds it."""
+    return seed()
+
+
+@pytest.fixture
+def guide_html(client, seeded):
+    response = client.get(GUIDE_URL)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def soup(guide_html):
+    return BeautifulSoup(guide_html, "html.parser")
