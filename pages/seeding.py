@@ -10,12 +10,14 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from pages.blocks import GuideBodyBlock
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
@@ -438,11 +440,16 @@ class Seeder:
             clinic.save()
             self.say("Clinic settings", "saved")
 
+    def tree_root(self):
+        """Wagtail's migrations make the root page and locale; a flushed database has neither."""
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        return Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+
     def home_page(self, fields):
         home = HomePage.objects.first()
         if home is not None:
             return self.sync(home, fields, "Home page")
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or self.tree_root()
         # Wagtail's migrations leave a placeholder "Welcome" page; the clinic's home replaces it.
         for placeholder in root.get_children().filter(
             content_type__model="page", content_type__app_label="wagtailcore"

@@ -1,0 +1,106 @@
+"""Clinic staff edit the guide in the Wagtail admin and patients see the change."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.test.utils.form_data import querydict_from_html, rich_text
+
+from pages.models import GuidePage
+from tests.admin_forms import block_form_data
+from tests.conftest import GUIDE_URL, visible_text
+
+
+@pytest.fixture
+def staff_client(client, seeded):
+    user = get_user_model().objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
+    client.force_login(user)
+    return client
+
+
+def edit_form_data(client, page):
+    """The edit form as the admin renders it, with the StreamField filled in as the editor would."""
+    response = client.get(f"/admin/pages/{page.id}/edit/")
+    assert response.status_code == 200
+    data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+    data["introduction"] = rich_text(page.introduction)
+    data["body"] = ""
+    data.update(block_form_data(page.body.stream_block, page.body, "body", {}))
+    return data
+
+
+def test_staff_edit_a_paragraph_and_a_table_cell_publish_and_patients_see_it(staff_client):
+    guide = GuidePage.objects.get()
+    body = guide.body
+    first_section = body[0].value
+    first_section["content"][0].value.source = "<p>A paragraph edited in the admin.</p>"
+    key_concepts = first_section["subsections"][1]["content"][1].value
+    key_concepts.row_data[0]["values"][1] = "A table cell edited in the admin."
+
+    data = edit_form_data(staff_client, guide)
+    block_form_data(guide.body.stream_block, body, "body", data)
+    data["action-publish"] = "action-publish"
+    response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    guide.refresh_from_db()
+    assert guide.latest_revision.user.username == "staff"
+    assert not guide.has_unpublished_changes
+    staff_client.logout()
+    text = visible_text(staff_client.get(GUIDE_URL).content.decode())
+    assert "A paragraph edited in the admin." in text
+    assert "At its core, NK cell therapy is a form of immunotherapy" not in text
+    assert "Immune Surveillance A table cell edited in the admin." in text
+
+
+def test_a_saved_draft_is_not_shown_until_published(staff_client):
+    guide = GuidePage.objects.get()
+    data = edit_form_data(staff_client, guide)
+    data["summary"] = "A draft summary."
+    data["title"] = "A draft title"
+    response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 302
+    guide.refresh_from_db()
+    assert guide.has_unpublished_changes
+    staff_client.logout()
+    html = staff_client.get(GUIDE_URL).content.decode()
+    assert "A draft title" not in html
+    assert "<h1>A Patient&#x27;s Guide to NK Cell Therapy</h1>" in html
+
+
+def test_preview_shows_the_page_as_patients_will_see_it(staff_client):
+    guide = GuidePage.objects.get()
+    data = edit_form_data(staff_client, guide)
+    data["title"] = "A previewed title"
+    preview_url = f"/admin/pages/{guide.id}/edit/preview/"
+    response = staff_client.post(preview_url, data)
+    assert response.json()["is_valid"] is True
+    html = staff_client.get(preview_url).content.decode()
+    assert "<h1>A previewed title</h1>" in html
+    assert "Key Concepts in NK Cell Therapy" in html and "Last reviewed" in html
+    # Previewing publishes nothing.
+    assert "A previewed title" not in staff_client.get(GUIDE_URL).content.decode()
+
+
+def test_a_table_without_a_caption_is_refused_with_a_message(staff_client):
+    guide = GuidePage.objects.get()
+    data = edit_form_data(staff_client, guide)
+    caption_keys = [key for key in data if key.endswith("-caption")]
+    assert len(caption_keys) == 2
+    data[caption_keys[0]] = ""
+    data["action-publish"] = "action-publish"
+    response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 200  # the form comes back with the error
+    assert "Give the table a caption" in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.revisions.count() == 1
+
+
+def test_saving_without_a_medical_reviewer_says_which_field(staff_client):
+    guide = GuidePage.objects.get()
+    data = edit_form_data(staff_client, guide)
+    data["reviewed_by"] = ""
+    data["action-publish"] = "action-publish"
+    response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 200
+    assert "A guide needs this before it can be saved or published." in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.reviewed_by is not None and guide.revisions.count() == 1
