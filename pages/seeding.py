@@ -443,7 +443,9 @@ class Seeder:
     def tree_root(self):
         """Wagtail's migrations make the root page and locale; a flushed database has neither."""
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-        return Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+        return Page.add_root(
+            instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
+        )
 
     def home_page(self, fields):
         home = HomePage.objects.first()

@@ -35,7 +35,7 @@ def test_production_starts_with_everything_set_and_debug_off():
     result = run_with(
         PRODUCTION_ENV,
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DEBUG, settings.SECRET_KEY == %r)" % PRODUCTION_ENV["SECRET_KEY"],
+        f"print(settings.DEBUG, settings.SECRET_KEY == {PRODUCTION_ENV['SECRET_KEY']!r})",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False True"

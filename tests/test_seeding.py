@@ -29,9 +29,7 @@ def snapshot():
     """Everything the seeder could write, to prove a failed run wrote nothing."""
     clinic = ClinicSettings.objects.first()
     return {
-        "pages": sorted(
-            (p.path, p.slug, p.title, p.latest_revision_id, p.live) for p in Page.objects.order_by("path")
-        ),
+        "pages": sorted((p.path, p.slug, p.title, p.latest_revision_id, p.live) for p in Page.objects.order_by("path")),
         "revisions": Revision.objects.count(),
         "people": sorted(Person.objects.values_list("name", "role", "latest_revision_id")),
         "clinic": clinic and (clinic.clinic_name, clinic.disclaimer),
