@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlock, TypedTableBlockValidationError
+from wagtail.images.blocks import ImageBlock
 
 # Paragraphs carry emphasis and links, nothing that could change the page's outline.
 PARAGRAPH_FEATURES = ["bold", "italic", "link"]
@@ -97,11 +98,59 @@ class FAQItemBlock(blocks.StructBlock):
         }
 
 
+# Drawings kept with the site, in templates/illustrations/<key>.html.
+ILLUSTRATIONS = [("nk-cell-therapy-stages", "NK cell therapy: normal patrol, depletion, reinforcement")]
+
+
+class FigureBlock(blocks.StructBlock):
+    """A picture with a caption and a text alternative; a library image replaces the drawing."""
+
+    illustration = blocks.ChoiceBlock(
+        choices=ILLUSTRATIONS,
+        required=False,
+        help_text="A drawing kept with the site. Shown when no image is chosen below.",
+    )
+    image = ImageBlock(required=False, help_text="An image from the library, shown instead of the drawing.")
+    caption = blocks.CharBlock(help_text="A short title shown under the picture.")
+    description = blocks.TextBlock(
+        help_text="What the picture shows, in words, for people who cannot see it. Shown under the caption.",
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("image") and not value.get("illustration"):
+            raise StructBlockValidationError(
+                block_errors={"illustration": ValidationError("Choose a drawing or an image for the figure.")}
+            )
+        image = value.get("image")
+        if image and (image.decorative or not (image.contextual_alt_text or "").strip()):
+            raise StructBlockValidationError(
+                block_errors={"image": ValidationError("An image in a guide needs alt text that says what it shows.")}
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["illustration_template"] = f"illustrations/{value['illustration']}.html"
+        return context
+
+    class Meta:
+        icon = "image"
+        template = "blocks/figure_block.html"
+        label = "Figure"
+        preview_value = {
+            "illustration": "nk-cell-therapy-stages",
+            "caption": "From normal patrol to depletion and therapeutic reinforcement",
+            "description": "A diagram in three stages.",
+        }
+
+
 class SectionContentBlock(blocks.StreamBlock):
     paragraph = ParagraphBlock()
     table = ComparisonTableBlock()
     bullet_list = KeyPointListBlock()
     faq_item = FAQItemBlock()
+    figure = FigureBlock()
 
     class Meta:
         required = False

@@ -19,14 +19,14 @@ from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from pages.blocks import GuideBodyBlock
+from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SITE_FILE = FIXTURES_DIR / "site.yaml"
 GUIDES_DIR = FIXTURES_DIR / "guides"
 
-CONTENT_BLOCK_TYPES = ("paragraph", "table", "bullet_list", "faq_item")
+CONTENT_BLOCK_TYPES = ("paragraph", "table", "bullet_list", "faq_item", "figure")
 
 
 class SeedError(Exception):
@@ -143,6 +143,23 @@ def _content_blocks(reader, items, where):
                     },
                 }
             )
+        elif block_type == "figure":
+            reader.mapping(value, here, ("illustration", "caption", "description"))
+            illustration = reader.text(value, "illustration", here)
+            known = [key for key, _ in ILLUSTRATIONS]
+            if illustration not in known:
+                reader.fail(f"{here}.illustration", f"unknown drawing {illustration!r} (known: {', '.join(known)})")
+            blocks.append(
+                {
+                    "type": "figure",
+                    "value": {
+                        "illustration": illustration,
+                        "image": None,
+                        "caption": reader.text(value, "caption", here),
+                        "description": reader.text(value, "description", here),
+                    },
+                }
+            )
         else:
             reader.fail(here, f"unknown block type {block_type!r} (expected one of: {', '.join(CONTENT_BLOCK_TYPES)})")
     return blocks
@@ -205,7 +222,17 @@ def read_guide(path):
     reader.mapping(
         data,
         "",
-        ("slug", "title", "summary", "introduction", "author", "reviewed_by", "last_reviewed", "sections"),
+        (
+            "slug",
+            "title",
+            "therapy_name",
+            "summary",
+            "introduction",
+            "author",
+            "reviewed_by",
+            "last_reviewed",
+            "sections",
+        ),
     )
     slug = _slug(reader, reader.text(data, "slug", ""), "slug")
     last_reviewed = data["last_reviewed"]
@@ -267,6 +294,7 @@ def read_guide(path):
 
     fields = {
         "title": reader.text(data, "title", ""),
+        "therapy_name": reader.text(data, "therapy_name", ""),
         "summary": reader.text(data, "summary", ""),
         "introduction": paragraphs_html(reader.text_list(data, "introduction", "")),
         "last_reviewed": last_reviewed,

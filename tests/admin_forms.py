@@ -6,6 +6,7 @@ writes the same names the editor's widgets use (see each block's value_from_data
 
 from wagtail import blocks
 from wagtail.contrib.typed_table_block.blocks import BaseTypedTableBlock
+from wagtail.images.blocks import ImageBlock
 from wagtail.test.utils.form_data import rich_text
 
 
@@ -25,6 +26,12 @@ def block_form_data(block, value, prefix, out):
             out[f"{prefix}-{index}-deleted"] = ""
             out[f"{prefix}-{index}-id"] = child.id or ""
             block_form_data(block.child_block, child.value, f"{prefix}-{index}-value", out)
+    elif isinstance(block, ImageBlock):
+        # Its value is the Image itself, carrying this use's alt text.
+        out[f"{prefix}-image"] = str(value.pk) if value else ""
+        out[f"{prefix}-alt_text"] = (value and value.contextual_alt_text) or ""
+        if value and value.decorative:
+            out[f"{prefix}-decorative"] = "on"
     elif isinstance(block, blocks.StructBlock):
         for name, child_block in block.child_blocks.items():
             block_form_data(child_block, value[name], f"{prefix}-{name}", out)

@@ -83,7 +83,8 @@ def test_preview_shows_the_page_as_patients_will_see_it(staff_client):
 def test_a_table_without_a_caption_is_refused_with_a_message(staff_client):
     guide = GuidePage.objects.get()
     data = edit_form_data(staff_client, guide)
-    caption_keys = [key for key in data if key.endswith("-caption")]
+    suffix = "-value-caption"
+    caption_keys = [key for key in data if key.endswith(suffix) and data[key[: -len(suffix)] + "-type"] == "table"]
     assert len(caption_keys) == 2
     data[caption_keys[0]] = ""
     data["action-publish"] = "action-publish"

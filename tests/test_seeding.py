@@ -117,7 +117,7 @@ def test_a_second_guide_file_loads_without_code_changes(client):
     response = client.get("/guides/second-test-guide/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<h2 id="first">First Test Section</h2>' in html
+    assert '<h2 id="first" tabindex="-1">First Test Section</h2>' in html
     assert '<th scope="row">Alpha</th>' in html
     assert "Is this a test question?" in html
     home = client.get("/").content.decode()

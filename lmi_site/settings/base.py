@@ -10,6 +10,7 @@ BASE_DIR = PROJECT_DIR.parent
 INSTALLED_APPS = [
     "pages",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.typed_table_block",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from wagtail.search import index
 
 
 class BasePage(Page):
-    """What every public page has: a short summary for listings and search engines."""
+    """What every public page has: a summary, a canonical address and breadcrumbs."""
 
     summary = models.TextField(
         max_length=400,
@@ -17,3 +17,24 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    def canonical_url(self, request):
+        # From the request's checked host (ALLOWED_HOSTS), so it is right behind any domain.
+        return request.build_absolute_uri(self.get_url(request))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["canonical_url"] = self.canonical_url(request)
+        return context
+
+    @property
+    def breadcrumb_title(self):
+        # The site's top page is "Home" in every trail, whatever its title.
+        return "Home" if self.depth == 2 else self.title
+
+    def breadcrumbs(self):
+        """The pages above this one, home first; the site's root node is not a page people see."""
+        return list(self.get_ancestors().filter(depth__gt=1).live().public().specific())
+
+    def get_sitemap_urls(self, request=None):
+        return [{"location": self.canonical_url(request), "lastmod": self.last_published_at}]
