@@ -18,7 +18,9 @@ RESULTS_PER_PAGE = 10
 def search(request):
     # Characters that are never in words (controls, NUL) only upset database backends.
     cleaned = "".join(ch for ch in " ".join(request.GET.get("q", "").split()) if ch.isprintable())
-    query = cleaned[:MAX_QUERY_LENGTH].strip()
+    shortened = len(cleaned) > MAX_QUERY_LENGTH
+    # Cut at a space, so no half word is searched for.
+    query = cleaned[: MAX_QUERY_LENGTH + 1].rsplit(" ", 1)[0] if shortened else cleaned
     # The search backend gets words only: quotes and symbols are query syntax to some backends
     # (an unmatched quote is an SQLite full-text error), and no reader means them as such.
     terms = " ".join(re.findall(r"\w+", query))
@@ -30,7 +32,7 @@ def search(request):
         "results": page,
         "matches": [(guide, guide.search_excerpt(words)) for guide in page],
         "words": words,
-        "shortened": len(cleaned) > MAX_QUERY_LENGTH,
+        "shortened": shortened,
     }
     return render(request, "pages/search.html", context)
 

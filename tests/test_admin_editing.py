@@ -1,6 +1,7 @@
 """Clinic staff edit the guide in the Wagtail admin and patients see the change."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
@@ -105,3 +106,66 @@ def test_saving_without_a_medical_reviewer_says_which_field(staff_client):
     assert "A guide needs this before it can be saved or published." in response.content.decode()
     guide.refresh_from_db()
     assert guide.reviewed_by is not None and guide.revisions.count() == 1
+
+
+@pytest.fixture
+def library_image(db, settings, tmp_path):
+    """A real image in Wagtail's library, made with Pillow."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images.models import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (320, 200), "#0b6e6e").save(buffer, "PNG")
+    return Image.objects.create(title="Visual map photo", file=ImageFile(buffer, name="visual-map.png"))
+
+
+def figure_prefix(data):
+    suffix = "-illustration"
+    keys = [key for key in data if key.endswith(suffix)]
+    assert len(keys) == 1
+    return keys[0][: -len(suffix)]
+
+
+def test_editors_can_replace_the_drawing_with_an_image_that_has_alt_text(staff_client, library_image):
+    guide = GuidePage.objects.get()
+    data = edit_form_data(staff_client, guide)
+    prefix = figure_prefix(data)
+    data[f"{prefix}-image-image"] = str(library_image.pk)
+    data[f"{prefix}-image-alt_text"] = "Three panels: many NK cells, few NK cells, many NK cells again."
+    data["action-publish"] = "action-publish"
+    response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 302
+
+    staff_client.logout()
+    soup = BeautifulSoup(staff_client.get(GUIDE_URL).content, "html.parser")
+    figure = soup.select_one("figure")
+    assert figure.select_one("img")["alt"] == "Three panels: many NK cells, few NK cells, many NK cells again."
+    assert figure.select_one(".visual-map") is None
+    assert figure.figcaption.get_text(" ").strip().startswith("The visual map")
+
+
+@pytest.mark.parametrize("decorative", [False, True], ids=["no-alt-text", "marked-decorative"])
+def test_an_image_in_a_figure_must_have_alt_text(staff_client, library_image, decorative):
+    guide = GuidePage.objects.get()
+    data = edit_form_data(staff_client, guide)
+    prefix = figure_prefix(data)
+    data[f"{prefix}-image-image"] = str(library_image.pk)
+    data[f"{prefix}-image-alt_text"] = ""
+    if decorative:
+        data[f"{prefix}-image-decorative"] = "on"
+    data["action-publish"] = "action-publish"
+    response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    expected = (
+        "An image in a guide needs alt text that says what it shows."
+        if decorative
+        else "Please add some alt text for your image or mark it as decorative"
+    )
+    assert expected in html
+    guide.refresh_from_db()
+    assert guide.revisions.count() == 1
