@@ -29,9 +29,7 @@ def human_date(day):
 
 
 def can_mark_reviewed(user, page):
-    return bool(
-        user.is_active and user.has_perm(MARK_REVIEWED_PERMISSION) and isinstance(page.specific, GuidePage)
-    )
+    return bool(user.is_active and user.has_perm(MARK_REVIEWED_PERMISSION) and isinstance(page.specific, GuidePage))
 
 
 def reviewer_person(user):
@@ -148,4 +146,3 @@ def guides_with_review_dates(queryset=None, today=None):
 def guides_due(today=None):
     """Guides overdue or due within DUE_SOON_DAYS, soonest first."""
     return [guide for guide in guides_with_review_dates(today=today) if guide.status_code in ("overdue", "due-soon")]
-

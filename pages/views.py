@@ -54,7 +54,9 @@ def mark_reviewed_view(request, page_id):
         else:
             message = f"“{guide.title}” is marked as medically reviewed today and published."
             if result.draft_kept_by:
-                message += f" The unpublished changes by {result.draft_kept_by} were not published; they are still a draft."
+                message += (
+                    f" The unpublished changes by {result.draft_kept_by} were not published; they are still a draft."
+                )
             messages.success(request, message)
             return redirect("wagtailadmin_pages:edit", guide.id)
     context = {

@@ -114,6 +114,4 @@ class ReviewReportMenuItem(MenuItem):
 
 @hooks.register("register_reports_menu_item")
 def register_review_report_menu_item():
-    return ReviewReportMenuItem(
-        "Medical review dates", reverse("guide_review_report"), icon_name="date", order=50
-    )
+    return ReviewReportMenuItem("Medical review dates", reverse("guide_review_report"), icon_name="date", order=50)

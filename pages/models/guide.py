@@ -14,7 +14,6 @@ from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, section_anchor
 
 from .base import BasePage
 
-
 DUE_SOON_DAYS = 30
 # Who may set "reviewed by" and "last reviewed": the stamp is the clinic's proof of review.
 MARK_REVIEWED_PERMISSION = "pages.mark_guide_reviewed"
