@@ -3,7 +3,6 @@
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -38,7 +37,9 @@ class MarkReviewedForm(forms.Form):
 def mark_reviewed_view(request, page_id):
     guide = get_object_or_404(Page, id=page_id).specific
     if not can_mark_reviewed(request.user, guide):
-        raise PermissionDenied
+        # A real 403, not Wagtail's redirect to the dashboard, so a refusal is unmistakable.
+        context = {"page": guide, "refusal": "You do not have permission to mark guides as medically reviewed."}
+        return TemplateResponse(request, "pages/admin/mark_reviewed.html", context, status=403)
     try:
         check_mark_reviewed(guide, request.user)
         refusal = ""

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask
 
@@ -23,6 +24,7 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     def get_form_for_action(self, action):
         return MedicalApprovalForm if action == "approve" else TaskStateCommentForm
 
+    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
         mark_reviewed = kwargs.pop("mark_reviewed", False)
         if action_name == "approve":
@@ -30,10 +32,12 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 
             guide = task_state.workflow_state.content_object.specific
             if mark_reviewed:
-                stamp_in_workflow(guide, user, note=kwargs.get("comment", ""))
-            missing = guide.get_latest_revision_as_object().missing_for_publishing()
+                candidate = stamp_in_workflow(guide, user, note=kwargs.get("comment", "")).as_object()
+            else:
+                candidate = guide.get_latest_revision_as_object()
+            missing = candidate.missing_for_publishing()
             if missing:
-                # Approving would pass on a guide that cannot be published; say what it lacks.
+                # Approving would pass on a guide that cannot be published; nothing is kept.
                 raise PermissionDenied(" ".join(missing.values()))
         return super().on_action(task_state, user, action_name, **kwargs)
 
