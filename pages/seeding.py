@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from wagtail.models import Locale, Page, Site
 
 from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
+from pages.roles import setup_roles_and_workflow
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SITE_FILE = FIXTURES_DIR / "site.yaml"
@@ -469,11 +471,13 @@ class Seeder:
             self.say("Clinic settings", "saved")
 
     def tree_root(self):
-        """Wagtail's migrations make the root page and locale; a flushed database has neither."""
+        """Migrations make the root page, locale, staff roles and workflow; a flushed database has none."""
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-        return Page.add_root(
+        root = Page.add_root(
             instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
         )
+        setup_roles_and_workflow(django_apps)
+        return root
 
     def home_page(self, fields):
         home = HomePage.objects.first()

@@ -1,3 +1,5 @@
+"""Public views that are not Wagtail pages: search, robots.txt and the 500 page."""
+
 import re
 
 from django.core.paginator import Paginator

@@ -1,7 +1,18 @@
+import datetime
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.log_actions import LogFormatter
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from pages.admin_views import GuideReviewReportView, mark_reviewed_view
 from pages.models import Person
+from pages.review import REVIEW_LOG_ACTION, can_mark_reviewed, guides_due, human_date
 
 
 class PersonViewSet(SnippetViewSet):
@@ -15,3 +26,92 @@ class PersonViewSet(SnippetViewSet):
 
 
 register_snippet(PersonViewSet)
+
+
+# --- "Mark as reviewed" ----------------------------------------------------------------------
+
+
+class MarkReviewedMenuItem(ActionMenuItem):
+    label = "Mark as reviewed"
+    name = "action-mark-reviewed"
+    icon_name = "success"
+    order = 25
+
+    def is_shown(self, context):
+        # Shown even while another editor holds the page: the stamp never touches their draft.
+        return context["view"] == "edit" and can_mark_reviewed(context["request"].user, context["page"])
+
+    def get_url(self, context):
+        return reverse("mark_guide_reviewed", args=[context["page"].id])
+
+
+@hooks.register("register_page_action_menu_item")
+def register_mark_reviewed_menu_item():
+    return MarkReviewedMenuItem()
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    return [
+        path("guides/<int:page_id>/mark-reviewed/", mark_reviewed_view, name="mark_guide_reviewed"),
+        path("reports/medical-review/", GuideReviewReportView.as_view(), name="guide_review_report"),
+        path(
+            "reports/medical-review/results/",
+            GuideReviewReportView.as_view(results_only=True),
+            name="guide_review_report_results",
+        ),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_review_log_action(actions):
+    @actions.register_action(REVIEW_LOG_ACTION)
+    class MarkReviewedFormatter(LogFormatter):
+        label = "Mark as reviewed"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            reviewer = data.get("reviewer", {}).get("name", "")
+            day = data.get("reviewed_on", "")
+            if day:
+                day = human_date(datetime.date.fromisoformat(day))
+            message = f"Marked as medically reviewed by {reviewer} on {day}"
+            if data.get("draft_kept_by"):
+                message += f"; unpublished changes by {data['draft_kept_by']} kept as a draft"
+            return message + "."
+
+        def format_comment(self, log_entry):
+            return (log_entry.data or {}).get("note", "")
+
+
+# --- what is due -----------------------------------------------------------------------------
+
+
+class ReviewsDuePanel(Component):
+    name = "guide_reviews_due"
+    order = 90
+    template_name = "pages/admin/reviews_due_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["guides"] = guides_due()
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_reviews_due_panel(request, panels):
+    if PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change", "publish"]):
+        panels.append(ReviewsDuePanel(request))
+
+
+class ReviewReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change", "publish"])
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_report_menu_item():
+    return ReviewReportMenuItem("Medical review dates", reverse("guide_review_report"), icon_name="date", order=50)

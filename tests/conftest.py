@@ -50,3 +50,24 @@ def guide_html(client, seeded):
 @pytest.fixture
 def soup(guide_html):
     return BeautifulSoup(guide_html, "html.parser")
+
+
+@pytest.fixture
+def make_staff(db):
+    """A user in one of the clinic's groups (made by the data migration), logged-in client ready."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    def make(group_name, username=None, person=None, email=""):
+        username = username or group_name.lower().replace(" ", "-")
+        user = get_user_model().objects.create_user(username, email or f"{username}@example.com", "a-long-password")
+        user.groups.add(Group.objects.get(name=group_name))
+        if person is not None:
+            person.user = user
+            person.save()
+        client = Client()
+        client.force_login(user)
+        return user, client
+
+    return make

@@ -96,14 +96,14 @@ def test_a_table_without_a_caption_is_refused_with_a_message(staff_client):
     assert guide.revisions.count() == 1
 
 
-def test_saving_without_a_medical_reviewer_says_which_field(staff_client):
+def test_publishing_without_a_medical_reviewer_says_which_field(staff_client):
     guide = GuidePage.objects.get()
     data = edit_form_data(staff_client, guide)
     data["reviewed_by"] = ""
     data["action-publish"] = "action-publish"
     response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
     assert response.status_code == 200
-    assert "A guide needs this before it can be saved or published." in response.content.decode()
+    assert "A guide needs a medical reviewer before it can be published." in response.content.decode()
     guide.refresh_from_db()
     assert guide.reviewed_by is not None and guide.revisions.count() == 1
 

@@ -7,7 +7,8 @@ import pytest
 from tests.conftest import GUIDE_URL, normalise, source_lines, visible_text
 
 # Lines of the source that are page metadata, rendered in the site's own words and tested below.
-METADATA_LINES = {"Last Reviewed: August 26, 2025", "Short Disclaimer"}
+# "Medical Review" is the source's label for the reviewer; the page says "Medically reviewed by".
+METADATA_LINES = {"Last Reviewed: August 26, 2025", "Short Disclaimer", "Medical Review"}
 SECTION_HEADINGS = [
     "Understanding How NK Cell Therapy Works",
     "The Science Behind Your Immune Sentinels",
@@ -194,11 +195,16 @@ def test_bulleted_lists_keep_their_lead_in_words_in_strong(soup):
 def test_author_reviewer_review_date_and_disclaimer(soup):
     credits = soup.select_one(".guide-credits")
     text = normalise(credits.get_text(" "))
-    assert "Author Dr. Kirk Sanford, DC — Founder & CEO, Longevity Medical Institute. Dr. Sanford focuses" in text
-    assert "Medical Review Dr. Félix Porras, MD — Medical Director, Longevity Medical Institute." in text
-    time = credits.select_one("time")
-    assert normalise(time.find_parent("dd").find_previous_sibling("dt").get_text()) == "Last reviewed"
-    assert time.get_text() == "26 August 2025" and time["datetime"] == "2025-08-26"
+    assert "Author: Dr. Kirk Sanford, DC — Founder & CEO, Longevity Medical Institute. Dr. Sanford focuses" in text
+    assert "Medically reviewed by: Dr. Félix Porras, MD — Medical Director, Longevity Medical Institute." in text
+    last_reviewed, next_due = credits.select("time")
+    assert normalise(last_reviewed.find_parent("dd").find_previous_sibling("dt").get_text()) == "Last reviewed:"
+    assert last_reviewed.get_text() == "26 August 2025" and last_reviewed["datetime"] == "2025-08-26"
+    assert "Last reviewed: 26 August 2025" in text
+    # Derived from the clinic's default interval of 12 months; one date style throughout.
+    assert normalise(next_due.find_parent("dd").find_previous_sibling("dt").get_text()) == "Next review due:"
+    assert next_due.get_text() == "26 August 2026" and next_due["datetime"] == "2026-08-26"
+    assert "Next review due: 26 August 2026" in text
     disclaimer = normalise(soup.select_one(".disclaimer").get_text(" "))
     assert disclaimer.startswith("Disclaimer:")
     assert disclaimer.endswith(normalise(source_lines()[-1]))

@@ -2,6 +2,7 @@ from .base import BasePage
 from .guide import GuideIndexPage, GuidePage, HomePage, MedicalReviewMixin
 from .people import Person
 from .settings import ClinicSettings
+from .workflow import MedicalReviewTask
 
 __all__ = [
     "BasePage",
@@ -10,5 +11,6 @@ __all__ = [
     "GuidePage",
     "HomePage",
     "MedicalReviewMixin",
+    "MedicalReviewTask",
     "Person",
 ]

@@ -1,10 +1,14 @@
+import calendar
+import datetime
 import html
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
@@ -26,8 +30,44 @@ def person_data(person):
     return {"@type": "Person", "name": person.name, "honorificSuffix": person.credentials, "jobTitle": person.role}
 
 
+DUE_SOON_DAYS = 30
+# Who may set "reviewed by" and "last reviewed": the stamp is the clinic's proof of review.
+MARK_REVIEWED_PERMISSION = "pages.mark_guide_reviewed"
+REVIEW_INTERVAL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(60)]
+
+# What publishing needs, in the words the error uses.
+REQUIRED_FOR_PUBLISHING = {
+    "author": "an author",
+    "reviewed_by": "a medical reviewer",
+    "last_reviewed": "a last-reviewed date",
+}
+
+
+def add_months(day, months):
+    """The same day `months` later; a day the month lacks becomes its last (29 Feb 2024 + 12 = 28 Feb 2025)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class GuidePageForm(WagtailAdminPageForm):
+    """Drafts may be incomplete; pressing Publish names each thing the guide still lacks."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.data.get("action-publish"):
+            for field, words in REQUIRED_FOR_PUBLISHING.items():
+                if field in self.errors:
+                    continue
+                in_form = field in self.fields
+                value = cleaned_data.get(field) if in_form else getattr(self.instance, field)
+                if value is None:
+                    self.add_error(field if in_form else None, f"A guide needs {words} before it can be published.")
+        return cleaned_data
+
+
 class MedicalReviewMixin(models.Model):
-    """Who wrote a page, who checked it medically, and when."""
+    """Who wrote a page, who checked it medically, when, and when it is due again."""
 
     author = models.ForeignKey("pages.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reviewed_by = models.ForeignKey(
@@ -39,10 +79,22 @@ class MedicalReviewMixin(models.Model):
         verbose_name="medical reviewer",
     )
     last_reviewed = models.DateField(null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=REVIEW_INTERVAL_VALIDATORS,
+        verbose_name="review interval (months)",
+        help_text="Leave blank to use the clinic's default, set in Settings → Clinic settings.",
+    )
 
     review_panels = [
         MultiFieldPanel(
-            [FieldPanel("author"), FieldPanel("reviewed_by"), FieldPanel("last_reviewed")],
+            [
+                FieldPanel("author"),
+                FieldPanel("reviewed_by", permission=MARK_REVIEWED_PERMISSION),
+                FieldPanel("last_reviewed", permission=MARK_REVIEWED_PERMISSION),
+                FieldPanel("review_interval_months", permission=MARK_REVIEWED_PERMISSION),
+            ],
             heading="Authorship and medical review",
         )
     ]
@@ -52,18 +104,51 @@ class MedicalReviewMixin(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
-        for field, attname in (
-            ("author", "author_id"),
-            ("reviewed_by", "reviewed_by_id"),
-            ("last_reviewed", "last_reviewed"),
-        ):
-            if getattr(self, attname) is None:
-                errors[field] = "A guide needs this before it can be saved or published."
         if self.last_reviewed and self.last_reviewed > timezone.localdate():
-            errors["last_reviewed"] = "The last-reviewed date cannot be in the future."
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"last_reviewed": "The last-reviewed date cannot be in the future."})
+
+    def missing_for_publishing(self):
+        """{field: message} for each thing a guide must have before patients can see it."""
+        return {
+            field: f"A guide needs {words} before it can be published."
+            for field, words in REQUIRED_FOR_PUBLISHING.items()
+            if getattr(self, f"{field}_id" if field != "last_reviewed" else field) is None
+        }
+
+    def publish(self, revision, *args, **kwargs):
+        # Every way of publishing (editor, workflow, schedule, script) passes here.
+        missing = revision.as_object().missing_for_publishing()
+        if missing:
+            raise ValidationError(missing)
+        return super().publish(revision, *args, **kwargs)
+
+    def effective_review_interval(self, default_months=None):
+        """Months between reviews: this guide's own, else the clinic's default."""
+        if self.review_interval_months:
+            return self.review_interval_months
+        if default_months is None:
+            from .settings import ClinicSettings
+
+            default_months = ClinicSettings.load().review_interval_months
+        return default_months
+
+    def next_review_due(self, default_months=None):
+        """Derived from the last review and the interval; never stored, so it cannot go stale."""
+        if self.last_reviewed is None:
+            return None
+        return add_months(self.last_reviewed, self.effective_review_interval(default_months))
+
+    def review_status(self, today=None, default_months=None):
+        """(code, label): overdue, due within 30 days, up to date, or never reviewed."""
+        due = self.next_review_due(default_months)
+        if due is None:
+            return ("not-reviewed", "Not reviewed yet")
+        today = today or timezone.localdate()
+        if due < today:
+            return ("overdue", "Overdue")
+        if due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+            return ("due-soon", f"Due within {DUE_SOON_DAYS} days")
+        return ("up-to-date", "Up to date")
 
 
 class HomePage(BasePage):
@@ -99,6 +184,7 @@ class GuidePage(MedicalReviewMixin, BasePage):
     parent_page_types = ["pages.GuideIndexPage"]
     subpage_types = []
     template = "pages/guide_page.html"
+    base_form_class = GuidePageForm
 
     content_panels = (
         BasePage.content_panels + [FieldPanel("introduction"), FieldPanel("body")] + MedicalReviewMixin.review_panels
@@ -107,6 +193,9 @@ class GuidePage(MedicalReviewMixin, BasePage):
         index.SearchField("introduction"),
         index.SearchField("body"),
     ]
+
+    class Meta:
+        permissions = [("mark_guide_reviewed", "Can mark a guide as medically reviewed")]
 
     def sections(self):
         """(heading, anchor) of each section, for the contents list; derived, never stored."""

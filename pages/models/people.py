@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
@@ -11,8 +12,24 @@ class Person(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     credentials = models.CharField(max_length=100, blank=True, help_text="Degrees after the name, e.g. “MD”.")
     role = models.CharField(max_length=200, help_text="Job title and organisation.")
     short_bio = models.TextField(max_length=600, help_text="One or two sentences.")
+    # "Mark as reviewed" stamps the reviewer's own record, found through their login.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name="admin account",
+        help_text="The account this person signs in with; review reminders go to its email address.",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("credentials"), FieldPanel("role"), FieldPanel("short_bio")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credentials"),
+        FieldPanel("role"),
+        FieldPanel("short_bio"),
+        FieldPanel("user"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:

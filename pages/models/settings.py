@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -22,6 +23,12 @@ class ClinicSettings(BaseGenericSetting):
     mexico_heading = models.CharField(max_length=200)
     mexico_statement = RichTextField(features=PARAGRAPH_FEATURES)
     disclaimer = models.TextField()
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        verbose_name="review interval (months)",
+        help_text="How often each guide is medically reviewed, unless the guide sets its own interval.",
+    )
 
     panels = [
         FieldPanel("clinic_name"),
@@ -35,6 +42,7 @@ class ClinicSettings(BaseGenericSetting):
         ),
         MultiFieldPanel([FieldPanel("mexico_heading"), FieldPanel("mexico_statement")], heading="Care in Mexico"),
         FieldPanel("disclaimer"),
+        FieldPanel("review_interval_months"),
     ]
 
     class Meta:

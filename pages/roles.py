@@ -1,0 +1,102 @@
+"""The clinic's staff roles and the "Medical review" workflow, made the same way everywhere.
+
+One function serves the data migration (with its historical models) and a flushed test or
+development database (with the live models): pass the `apps` registry you have.
+
+- Editors write and change guides and submit them for review; they cannot publish, and the
+  review fields are hidden from them.
+- Medical reviewers approve guides in the workflow and mark guides as reviewed. They can open
+  the editor (Wagtail needs "change" for that) but cannot publish, add or delete pages.
+- Moderators publish, and give the workflow's final sign-off.
+"""
+
+EDITORS = "Editors"
+MEDICAL_REVIEWERS = "Medical reviewers"
+MODERATORS = "Moderators"
+WORKFLOW_NAME = "Medical review"
+REVIEW_TASK_NAME = "Medical reviewers' approval"
+SIGN_OFF_TASK_NAME = "Moderators approval"  # Wagtail's own default task, reused
+
+# Page permissions, granted on the tree's root so they cover every page.
+PAGE_PERMISSIONS = {
+    EDITORS: ["add_page", "change_page"],
+    MEDICAL_REVIEWERS: ["change_page"],
+    MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+# Other permissions as (app_label, model, codename, name).
+ACCESS_ADMIN = ("wagtailadmin", "admin", "access_admin", "Can access Wagtail admin")
+VIEW_PERSON = ("pages", "person", "view_person", "Can view person")
+MODEL_PERMISSIONS = {
+    EDITORS: [ACCESS_ADMIN, VIEW_PERSON],
+    MEDICAL_REVIEWERS: [
+        ACCESS_ADMIN,
+        VIEW_PERSON,
+        ("pages", "guidepage", "mark_guide_reviewed", "Can mark a guide as medically reviewed"),
+    ],
+    MODERATORS: [
+        ACCESS_ADMIN,
+        VIEW_PERSON,
+        ("pages", "person", "add_person", "Can add person"),
+        ("pages", "person", "change_person", "Can change person"),
+        ("pages", "person", "publish_person", "Can publish person"),
+    ],
+}
+
+
+def _permission(apps, app_label, model, codename, name):
+    # get_or_create: in a migration the post_migrate signal has not made them yet.
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename=codename, defaults={"name": name}
+    )
+    return permission
+
+
+def _task(apps, model_name, app_label, name, group):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    model = apps.get_model(app_label, model_name)
+    task = model.objects.filter(name=name).first()
+    if task is None:
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model_name.lower())
+        task = model.objects.create(name=name, active=True, content_type=content_type)
+    task.groups.set([group])
+    return task
+
+
+def setup_roles_and_workflow(apps):
+    """Create or correct the three groups and the workflow; safe to run again."""
+    Group = apps.get_model("auth", "Group")
+    Page = apps.get_model("wagtailcore", "Page")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
+    WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
+
+    root = Page.objects.filter(depth=1).order_by("path").first()
+    groups = {}
+    for name, page_codenames in PAGE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        groups[name] = group
+        group.permissions.add(*[_permission(apps, *spec) for spec in MODEL_PERMISSIONS[name]])
+        # Exactly these page permissions, wherever Wagtail's defaults put others.
+        GroupPagePermission.objects.filter(group=group).exclude(permission__codename__in=page_codenames).delete()
+        if root is not None:
+            for codename in page_codenames:
+                permission = _permission(apps, "wagtailcore", "page", codename, codename.replace("_", " "))
+                GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
+
+    review = _task(apps, "MedicalReviewTask", "pages", REVIEW_TASK_NAME, groups[MEDICAL_REVIEWERS])
+    sign_off = _task(apps, "GroupApprovalTask", "wagtailcore", SIGN_OFF_TASK_NAME, groups[MODERATORS])
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    WorkflowTask.objects.filter(workflow=workflow).delete()
+    WorkflowTask.objects.create(workflow=workflow, task=review, sort_order=0)
+    WorkflowTask.objects.create(workflow=workflow, task=sign_off, sort_order=1)
+    if root is not None:
+        WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+    # Wagtail's default one-step workflow is replaced, not left to confuse anyone.
+    Workflow.objects.exclude(pk=workflow.pk).filter(
+        workflow_pages__isnull=True, workflow_content_types__isnull=True
+    ).update(active=False)
+    return groups

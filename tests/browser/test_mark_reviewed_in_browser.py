@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from pages.models import GuidePage, Person
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a-long-browser-password"
+
+
+def test_a_medical_reviewer_marks_the_guide_reviewed_and_patients_see_today(site, chromium):
+    # The groups come from a migration that the transactional test's flush removed; seed() remade them.
+    user = get_user_model().objects.create_user("porras", "fp@clinic.test", PASSWORD)
+    user.groups.add(Group.objects.get(name="Medical reviewers"))
+    person = Person.objects.get(name="Dr. Félix Porras")
+    person.user = user
+    person.save()
+    guide = GuidePage.objects.get()
+
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill("porras")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(site + "/admin/")
+
+    page.goto(f"{site}/admin/pages/{guide.id}/edit/")
+    action = page.get_by_role("link", name="Mark as reviewed")
+    if not action.is_visible():
+        page.get_by_role("button", name="More actions").click()
+    action.click()
+    page.wait_for_url(f"{site}/admin/guides/{guide.id}/mark-reviewed/")
+    page.get_by_label("Note (optional)").fill("Checked in the browser.")
+    page.get_by_role("button", name="Mark as reviewed").click()
+    page.wait_for_url(f"{site}/admin/pages/{guide.id}/edit/")
+    assert page.get_by_text("is marked as medically reviewed today and published").is_visible()
+
+    page.goto(site + "/guides/nk-cell-therapy/")
+    today = format_date(timezone.localdate(), "j F Y")
+    last_reviewed = page.locator(".guide-credits dt", has_text="Last reviewed:").locator(
+        "xpath=following-sibling::dd[1]"
+    )
+    assert last_reviewed.inner_text() == today
+    assert page.locator(".guide-credits").get_by_text("Dr. Félix Porras, MD").is_visible()
+    context.close()
