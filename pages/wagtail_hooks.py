@@ -1,6 +1,8 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from pages.cache import mark_servable
 from pages.models import Person
 
 
@@ -15,3 +17,8 @@ class PersonViewSet(SnippetViewSet):
 
 
 register_snippet(PersonViewSet)
+
+
+# Marks the pages Wagtail serves to readers, the only responses the page cache may store.
+# A high order puts it innermost, after Wagtail's own view-restriction check has passed.
+hooks.register("on_serve_page", mark_servable, order=100)

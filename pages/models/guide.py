@@ -8,6 +8,7 @@ from wagtail.search import index
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, section_anchor
 
 from .base import BasePage
+from .people import Person
 
 
 class MedicalReviewMixin(models.Model):
@@ -87,6 +88,15 @@ class GuidePage(MedicalReviewMixin, BasePage):
         index.SearchField("introduction"),
         index.SearchField("body"),
     ]
+
+    def get_context(self, request, *args, **kwargs):
+        # Author and reviewer in one query rather than one each (see tests/test_query_budget.py).
+        people = Person.objects.in_bulk({self.author_id, self.reviewed_by_id} - {None})
+        if self.author_id in people:
+            self.author = people[self.author_id]
+        if self.reviewed_by_id in people:
+            self.reviewed_by = people[self.reviewed_by_id]
+        return super().get_context(request, *args, **kwargs)
 
     def sections(self):
         """(heading, anchor) of each section, for the contents list; derived, never stored."""

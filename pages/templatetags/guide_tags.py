@@ -1,5 +1,11 @@
 from django import template
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+from wagtail.models import PageViewRestriction
 
+from pages.cache import cached_until_content_changes
 from pages.models import GuideIndexPage
 
 register = template.Library()
@@ -7,12 +13,34 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def guide_index_url(context):
-    """The address of the list of all guides, looked up once per request."""
+    """The address of the list of all guides: shown on every page, so looked up once per content change."""
     request = context.get("request")
+    if request is None:
+        return _guide_index_url(None)
     cached = getattr(request, "_guide_index_url", None)
     if cached is None:
-        index = GuideIndexPage.objects.live().public().first()
-        cached = index.get_url(request) if index else ""
-        if request is not None:
-            request._guide_index_url = cached
+        cached = cached_until_content_changes(
+            f"guide-index-url:{request.get_host()}", lambda: _guide_index_url(request)
+        )
+        request._guide_index_url = cached
     return cached
+
+
+def _guide_index_url(request):
+    # Like .live().public(), in one query: no view restriction on the page or an ancestor.
+    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    index = GuideIndexPage.objects.live().filter(~Exists(restricted)).first()
+    return index.get_url(request) if index else ""
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context):
+    """Wagtail's editing bar, for signed-in editors only.
+
+    Without a session cookie nobody is signed in, so the bar is skipped without looking up the
+    user: that lookup would mark the response as varying on cookies and keep it out of the page cache.
+    """
+    request = context.get("request")
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    return wagtailuserbar(context)
