@@ -106,9 +106,9 @@ def gunicorn(env, workers=2, port=None):
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped before it served: {process.stderr.read()[-3000:]}")
             try:
-                requests.get(base + "/", timeout=5)
+                requests.get(base + "/", timeout=10)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not answer within 60 seconds") from None
                 time.sleep(0.2)
