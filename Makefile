@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check migrate seed superuser browser clean
+.PHONY: run test lint check migrate seed superuser browser bench loadtest wrk clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,25 @@ browser:
 ## make test: set up and run the whole suite (DATABASE_URL picks PostgreSQL)
 test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmark and load test: production settings under gunicorn on loopback, a throwaway
+# PostgreSQL database (dropped and recreated) and a Redis database that they empty.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lmi_bench
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lmi_load
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+wrk:
+	@command -v wrk >/dev/null || { \
+		echo "Installing Debian's wrk for the benchmark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+## make bench: requests/s and latency for four scenarios, each as a ratio to a reference view
+bench: $(BIN)/.installed wrk
+	$(BIN)/python -m benchmarks.bench --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL)
+
+## make loadtest: 50 clients for 60 s against two instances while a guide is published
+loadtest: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.load_test --database-url $(LOAD_DATABASE_URL) --redis-url $(BENCH_REDIS_URL)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -1,4 +1,7 @@
+import os
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -19,6 +22,11 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if os.environ.get("BENCHMARK_REFERENCE_VIEW") == "on":
+    # The benchmark's yardstick (benchmarks/bench.py): the least a request through this site's
+    # middleware can cost. It exists only while the benchmark sets the variable.
+    urlpatterns += [path("benchmark-reference/", lambda request: HttpResponse("ok", content_type="text/plain"))]
 
 # Wagtail's page serving catches everything else, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from pages.admin_views import GuideReviewReportView, mark_reviewed_view
+from pages.cache import mark_servable
 from pages.models import Person
 from pages.review import REVIEW_LOG_ACTION, can_mark_reviewed, guides_due, human_date
 
@@ -115,3 +116,8 @@ class ReviewReportMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_review_report_menu_item():
     return ReviewReportMenuItem("Medical review dates", reverse("guide_review_report"), icon_name="date", order=50)
+
+
+# Marks the pages Wagtail serves to readers, the only responses the page cache may store.
+# A high order puts it innermost, after Wagtail's own view-restriction check has passed.
+hooks.register("on_serve_page", mark_servable, order=100)

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.core.cache import cache
 
 from pages.seeding import seed
 
@@ -32,6 +33,12 @@ def visible_text(html, selector="main"):
 
 def source_lines():
     return [line for line in SOURCE_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (Redis keeps one between runs; test databases do not)."""
+    cache.clear()
 
 
 @pytest.fixture

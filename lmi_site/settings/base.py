@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production import these."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page cache (pages/cache.py) sits outside everything that can set a cookie or vary a
+    # response, so it sees each response as the reader gets it; static files never reach it.
+    "pages.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,6 +78,34 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# The page cache and everything else cached: Redis when REDIS_URL is set (shared by every
+# worker and instance, so a publish anywhere reaches them all), this process's memory otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "lmi",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PAGE_CACHE_ALIAS = "default"
+# Invalidation is immediate; this only bounds how long an unread copy takes up memory.
+PAGE_CACHE_SECONDS = 24 * 60 * 60
+
+# Wagtail's frontend-cache invalidation sends HTTP PURGE to the caching proxy named here
+# (see docs/deploy.md); without it no purge is attempted.
+FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "").strip()
+if FRONTEND_CACHE_PURGE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,16 +25,22 @@ class BasePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["canonical_url"] = self.canonical_url(request)
+        context["breadcrumbs"] = self.breadcrumbs(request)
         return context
 
-    @property
-    def breadcrumb_title(self):
-        # The site's top page is "Home" in every trail, whatever its title.
-        return "Home" if self.depth == 2 else self.title
+    def breadcrumbs(self, request):
+        """(title, address) of the live pages above this one, home first.
 
-    def breadcrumbs(self):
-        """The pages above this one, home first; the site's root node is not a page people see."""
-        return list(self.get_ancestors().filter(depth__gt=1).live().public().specific())
+        Walks up through get_parent(), which Wagtail's routing has already filled in while it
+        found this page, so a served page's trail costs no query. The site's top page is "Home"
+        in every trail, whatever its title.
+        """
+        trail, page = [], self.get_parent() if self.depth > 2 else None
+        while page is not None:
+            if page.live:
+                trail.append(("Home" if page.depth == 2 else page.title, page.get_url(request)))
+            page = page.get_parent() if page.depth > 2 else None
+        return trail[::-1]
 
     def get_sitemap_urls(self, request=None):
         return [{"location": self.canonical_url(request), "lastmod": self.last_published_at}]

@@ -6,6 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -167,6 +168,23 @@ class GuideIndexPage(BasePage):
     subpage_types = ["pages.GuidePage"]
     template = "pages/guide_index_page.html"
 
+    def route(self, request, path_components):
+        # Its children are guides: find one with its author and reviewer in a single query,
+        # where Wagtail's generic routing takes one query for the page, one for its specific
+        # type and one for each person (see tests/test_query_budget.py).
+        if len(path_components) != 1:
+            return super().route(request, path_components)
+        guide = (
+            GuidePage.objects.child_of(self)
+            .select_related("author", "reviewed_by")
+            .filter(slug=path_components[0])
+            .first()
+        )
+        if guide is None:
+            raise Http404
+        guide._cached_parent_obj = self  # as Wagtail's routing does, for get_parent()
+        return guide.route(request, [])
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["guides"] = GuidePage.objects.child_of(self).live().public().order_by("path")
@@ -203,7 +221,10 @@ class GuidePage(MedicalReviewMixin, BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["structured_data"] = self.structured_data(request, ClinicSettings.load(request_or_site=request))
+        # Loaded once per request; the template's settings.pages.ClinicSettings reuses it.
+        clinic = ClinicSettings.load(request_or_site=request)
+        context["next_review_due"] = self.next_review_due(clinic.review_interval_months)
+        context["structured_data"] = self.structured_data(request, clinic, context["breadcrumbs"])
         return context
 
     def faq_items(self):
@@ -231,7 +252,7 @@ class GuidePage(MedicalReviewMixin, BasePage):
         words += sum(len(str(text).split()) for text in self.body.stream_block.get_searchable_content(self.body))
         return max(1, round(words / WORDS_PER_MINUTE))
 
-    def structured_data(self, request, clinic):
+    def structured_data(self, request, clinic, breadcrumbs):
         """schema.org JSON-LD built from the same fields the page shows, so they cannot disagree."""
         url = self.canonical_url(request)
         home_url = request.build_absolute_uri("/")
@@ -264,18 +285,13 @@ class GuidePage(MedicalReviewMixin, BasePage):
                 for item in self.faq_items()
             ],
         }
-        trail = self.breadcrumbs() + [self]
-        breadcrumbs = {
+        trail = breadcrumbs + [(self.title, url)]
+        breadcrumb_list = {
             "@context": "https://schema.org",
             "@type": "BreadcrumbList",
             "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": position,
-                    "name": crumb.breadcrumb_title,
-                    "item": crumb.canonical_url(request),
-                }
-                for position, crumb in enumerate(trail, start=1)
+                {"@type": "ListItem", "position": position, "name": title, "item": request.build_absolute_uri(href)}
+                for position, (title, href) in enumerate(trail, start=1)
             ],
         }
-        return [page, faq, breadcrumbs] if faq["mainEntity"] else [page, breadcrumbs]
+        return [page, faq, breadcrumb_list] if faq["mainEntity"] else [page, breadcrumb_list]

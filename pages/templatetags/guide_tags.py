@@ -2,10 +2,16 @@ import json
 import re
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+from wagtail.models import PageViewRestriction
 
+from pages.cache import cached_until_content_changes
 from pages.models import GuideIndexPage
 
 register = template.Library()
@@ -16,14 +22,16 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 @register.simple_tag(takes_context=True)
 def guide_index_url(context):
-    """The address of the list of all guides, looked up once per request."""
+    """The address of the list of all guides: shown on every page, so looked up once per content change."""
     request = context.get("request")
+    if request is None:
+        return _guide_index_url(None)
     cached = getattr(request, "_guide_index_url", None)
     if cached is None:
-        index = GuideIndexPage.objects.live().public().first()
-        cached = index.get_url(request) if index else ""
-        if request is not None:
-            request._guide_index_url = cached
+        cached = cached_until_content_changes(
+            f"guide-index-url:{request.get_host()}", lambda: _guide_index_url(request)
+        )
+        request._guide_index_url = cached
     return cached
 
 
@@ -50,3 +58,23 @@ def highlight(text, words):
         last = match.end()
     parts.append(escape(text[last:]))
     return mark_safe("".join(parts))
+
+
+def _guide_index_url(request):
+    # Like .live().public(), in one query: no view restriction on the page or an ancestor.
+    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    index = GuideIndexPage.objects.live().filter(~Exists(restricted)).first()
+    return index.get_url(request) if index else ""
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context):
+    """Wagtail's editing bar, for signed-in editors only.
+
+    Without a session cookie nobody is signed in, so the bar is skipped without looking up the
+    user: that lookup would mark the response as varying on cookies and keep it out of the page cache.
+    """
+    request = context.get("request")
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    return wagtailuserbar(context)

@@ -1,0 +1,171 @@
+"""Run the site as production runs it, on loopback: gunicorn, production settings, a throwaway
+database, Redis. Shared by the benchmark, the load test and tests/test_scale_out.py."""
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def production_env(database_url, redis_url, **extra):
+    """The environment production needs (lmi_site/settings/production.py), for loopback."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="lmi_site.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        # Plain HTTP on loopback; a real deployment terminates TLS in front (docs/deploy.md).
+        SECURE_SSL_REDIRECT="false",
+        **extra,
+    )
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True)
+
+
+def fresh_postgres_database(database_url):
+    """Drop and recreate the named PostgreSQL database: these scripts only ever use a throwaway one."""
+    import psycopg2
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SystemExit(f"{database_url}: use a plain throwaway database name (a-z, 0-9, _)")
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password, dbname="postgres"
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def empty_redis(redis_url):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+def prepare_site(env, superuser_password=None):
+    """Migrate, seed the clinic's content, collect static files, and make a throwaway superuser."""
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_content")
+    collect_static(env)
+    if superuser_password:
+        create = (
+            "from django.contrib.auth import get_user_model; "
+            f"get_user_model().objects.create_superuser('loadtest', 'loadtest@example.com', {superuser_password!r})"
+        )
+        manage(env, "shell", "-c", create)
+
+
+def collect_static(env):
+    """WhiteNoise serves production's static files from STATIC_ROOT, with hashed names."""
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env, workers=2, port=None):
+    """A gunicorn serving the site on 127.0.0.1; yields its base URL and stops it afterwards."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [str(GUNICORN), "lmi_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped before it served: {process.stderr.read()[-3000:]}")
+            try:
+                requests.get(base + "/", timeout=10)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer within 60 seconds") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class AdminSession:
+    """A staff member using the Wagtail admin over HTTP, as a browser would.
+
+    Production marks cookies Secure; on plain loopback HTTP the proxy's X-Forwarded-Proto header
+    stands in for TLS, and the cookies are sent by hand since HTTP clients keep Secure ones back.
+    """
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = {}
+        secure_origin = "https://" + urlsplit(base).netloc
+        self.headers = {"X-Forwarded-Proto": "https", "Origin": secure_origin}
+        self.secure_origin = secure_origin
+
+    def request(self, method, path, **kwargs):
+        headers = dict(self.headers, Referer=self.secure_origin + path)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        response = requests.request(
+            method, self.base + path, headers=headers, allow_redirects=False, timeout=60, **kwargs
+        )
+        self.cookies.update(response.cookies.get_dict())
+        return response
+
+    def csrf_token(self, path):
+        response = self.request("GET", path)
+        response.raise_for_status()
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+        if not match:
+            raise RuntimeError(f"{path}: no CSRF token in the form")
+        return match.group(1)
+
+    def log_in(self, username, password):
+        token = self.csrf_token("/admin/login/")
+        response = self.request(
+            "POST", "/admin/login/", data={"csrfmiddlewaretoken": token, "username": username, "password": password}
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"admin login as {username!r} was refused (HTTP {response.status_code})")
+
+    def publish(self, page_id):
+        """Publish the page's latest revision with the admin's Publish action; returns when it has."""
+        path = f"/admin/bulk/wagtailcore/page/publish/?id={page_id}"
+        token = self.csrf_token(path)
+        response = self.request("POST", path, data={"csrfmiddlewaretoken": token})
+        if response.status_code != 302:
+            raise RuntimeError(f"publish failed: {response.status_code} {response.text[:500]}")

@@ -1,0 +1,194 @@
+"""The page cache: anonymous readers get a stored copy of each page, editors' changes show at once.
+
+How invalidation stays correct
+------------------------------
+One content change can alter many pages: the home page and the guide list show every guide,
+and every guide shows the clinic settings and its author and reviewer. Working out exactly
+which pages a change touches would be easy to get wrong, and edits are rare next to reads,
+so any content change invalidates every page at once by replacing one "generation" token.
+
+Each stored page carries the token that was current when its request *began*, and is served
+only while that token is still current. A request that read the old content and stores it
+after a publish stores it under the old token, which is never current again, so it can never
+be served: there is no window in which a stale copy can slip back in. The token is replaced
+twice: at once (inside the publish's transaction, so a Redis failure aborts the publish rather
+than leaving a stale cache) and again after the commit (so a request that read the old rows
+between the first replacement and the commit is invalidated too). The token lives in the same
+shared cache as the pages, so every app instance sees the change on its next request.
+
+What is never served from or stored in the cache: anything but GET; any URL with a query
+string (search results and other user input); requests that carry a session cookie (logged-in
+editors, and anyone whose session holds state); anything not served through Wagtail's page
+serving (the admin, previews, search, redirects); and responses that are not a plain 200, set
+a cookie, vary on anything, or say private/no-store.
+"""
+
+import hashlib
+import logging
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+from wagtail.contrib.frontend_cache.utils import PurgeBatch
+from wagtail.models import Page
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+# Headers made per response by the outer middleware or the server; never replayed from the cache.
+NOT_STORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def new_generation():
+    return uuid.uuid4().hex
+
+
+def _replace_generation():
+    page_cache().set(GENERATION_KEY, new_generation(), timeout=None)
+
+
+def _after_commit():
+    _replace_generation()
+    purge_frontend_cache()
+
+
+def content_changed(**kwargs):
+    """Signal receiver for every change to anything shown on a page."""
+    _replace_generation()
+    transaction.on_commit(_after_commit)
+
+
+def purge_frontend_cache():
+    """Ask the caching proxy, if one is configured, to drop every live page (see module docstring)."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    batch = PurgeBatch()
+    batch.add_pages(Page.objects.live().public().specific(defer=True))
+    batch.purge()
+
+
+def mark_servable(serve_next):
+    """Wagtail's on_serve_page hook: the chain runs only for pages Wagtail serves after its
+    view-restriction checks have passed, never for previews, the admin or other views."""
+
+    def serve(page, request, serve_args, serve_kwargs):
+        request.page_cache_allowed = True
+        return serve_next(page, request, serve_args, serve_kwargs)
+
+    return serve
+
+
+def connect_signals():
+    """Everything a page shows: its own content and place in the tree, who can see it, the
+    people and clinic settings it displays, and the site it belongs to."""
+    from wagtail.models import PageViewRestriction, Site
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from pages.models import ClinicSettings, Person
+
+    page_published.connect(content_changed, dispatch_uid="pagecache-published")
+    page_unpublished.connect(content_changed, dispatch_uid="pagecache-unpublished")
+    post_page_move.connect(content_changed, dispatch_uid="pagecache-moved")
+    # A page's own saves are drafts until page_published; what patients see changes only then.
+    for model in (Person, ClinicSettings, Site, PageViewRestriction):
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-saved-{model.__name__}")
+    for model in [Person, ClinicSettings, Site, PageViewRestriction] + [
+        m for m in apps.get_models() if issubclass(m, Page)
+    ]:
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-deleted-{model.__name__}")
+
+
+def _request_allowed(request):
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def response_storable(response):
+    """Only a plain, shareable, complete 200 may be stored and shown to other readers."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if response.has_header("Vary"):
+        return False
+    cache_control = {part.strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
+    return not cache_control & {"private", "no-store", "no-cache"}
+
+
+def _key(request):
+    url = f"{request.scheme}://{request.get_host()}{request.path}"
+    return "pagecache:page:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def _lookup(cache, key):
+    """One round trip: the current generation, and the value stored at key if it is still current."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    stored = found.get(key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        return generation, stored[1]
+    return generation, None
+
+
+def _store(cache, key, generation, value, timeout):
+    if generation is None:
+        # Nothing to tie the value to yet (a new or emptied cache): start a generation for the
+        # next request. Storing under one started now could hide a change made meanwhile.
+        cache.add(GENERATION_KEY, new_generation(), timeout=None)
+        return
+    cache.set(key, (generation, value), timeout=timeout)
+
+
+def cached_until_content_changes(key, compute):
+    """compute(), remembered until the next content change; for lookups shared by many pages."""
+    cache = page_cache()
+    key = "pagecache:value:" + key
+    generation, value = _lookup(cache, key)
+    if value is None:
+        value = compute()
+        _store(cache, key, generation, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers from the page cache; sits just inside WhiteNoise (see settings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _request_allowed(request):
+            return self.get_response(request)
+
+        cache = page_cache()
+        key = _key(request)
+        try:
+            generation, stored = _lookup(cache, key)
+        except Exception:
+            logger.exception("Page cache unavailable; serving the page uncached")
+            return self.get_response(request)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content, headers=headers)
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if getattr(request, "page_cache_allowed", False) and response_storable(response):
+            headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
+            try:
+                _store(cache, key, generation, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Page cache unavailable; this page was not stored")
+            response["X-Page-Cache"] = "miss"
+        return response

@@ -1,0 +1,74 @@
+"""The guide page renders uncached in a fixed, small number of queries, however big the site."""
+
+import pytest
+import yaml
+from django.core.cache import cache
+
+from pages.seeding import GUIDES_DIR, SITE_FILE, seed
+from tests.conftest import GUIDE_URL, TEST_FIXTURES
+
+QUERY_BUDGET = 12
+# A query string keeps the page cache out of it: this is the page as rendered from the database.
+UNCACHED_GUIDE_URL = GUIDE_URL + "?uncached"
+
+
+def uncached_render(client, django_assert_max_num_queries):
+    """The worst case: the first render after the cache was emptied, with nothing remembered."""
+    cache.clear()
+    with django_assert_max_num_queries(QUERY_BUDGET) as captured:
+        response = client.get(UNCACHED_GUIDE_URL)
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    return response, len(captured)
+
+
+def tripled_site(tmp_path):
+    """Every guide with three times the sections (and so FAQ items), three times the guides and people."""
+    site = yaml.safe_load(SITE_FILE.read_text(encoding="utf-8"))
+    site["people"] += [
+        dict(person, name=f"{person['name']} ({copy})") for copy in (2, 3) for person in list(site["people"])
+    ]
+    site_file = tmp_path / "site.yaml"
+    site_file.write_text(yaml.safe_dump(site, allow_unicode=True), encoding="utf-8")
+
+    guide_paths = []
+    for source in [*sorted(GUIDES_DIR.glob("*.yaml")), TEST_FIXTURES / "guides" / "second-guide.yaml"]:
+        guide = yaml.safe_load(source.read_text(encoding="utf-8"))
+        guide["sections"] = [
+            dict(section, anchor=f"{section.get('anchor') or 'section'}-{copy}-{index}")
+            for copy in range(3)
+            for index, section in enumerate(guide["sections"])
+        ]
+        for copy in range(3):
+            variant = dict(guide, slug=guide["slug"] if copy == 0 else f"{guide['slug']}-{copy}")
+            path = tmp_path / f"{variant['slug']}.yaml"
+            path.write_text(yaml.safe_dump(variant, allow_unicode=True), encoding="utf-8")
+            guide_paths.append(path)
+    return site_file, guide_paths
+
+
+def test_the_guide_renders_uncached_within_the_budget(client, seeded, django_assert_max_num_queries):
+    response, queries = uncached_render(client, django_assert_max_num_queries)
+    assert "Key Concepts in NK Cell Therapy" in response.content.decode()
+    # Once the lookups shared by every page are remembered, a render needs fewer still.
+    with django_assert_max_num_queries(queries - 1):
+        client.get(UNCACHED_GUIDE_URL)
+
+
+@pytest.mark.django_db
+def test_the_query_count_does_not_grow_with_sections_faq_items_people_or_guides(
+    client, tmp_path, django_assert_max_num_queries
+):
+    seed()
+    html, base_queries = uncached_render(client, django_assert_max_num_queries)
+    base_html = html.content.decode()
+
+    site_file, guide_paths = tripled_site(tmp_path)
+    seed(site_file, guide_paths, force=True)
+    response, big_queries = uncached_render(client, django_assert_max_num_queries)
+    big_html = response.content.decode()
+    # The bigger guide really is bigger ...
+    assert big_html.count('class="faq') >= 3 * base_html.count('class="faq') > 0
+    assert big_html.count("<h2") > 2 * base_html.count("<h2")
+    assert client.get("/guides/").content.decode().count("guide-list__item") == 6
+    # ... and costs not one query more.
+    assert big_queries == base_queries
