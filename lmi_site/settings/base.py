@@ -135,6 +135,10 @@ WAGTAIL_SITE_NAME = "Longevity Medical Institute patient guides"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# No Gravatar: editors' email addresses are not sent to another site, and the admin's policy stays 'self'.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Upgrades come through requirements.txt, not a notice in the admin (which would also call another site).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Comments are for discussing a draft; the clinic's review process uses workflows.
 WAGTAILADMIN_COMMENTS_ENABLED = False
 
@@ -153,8 +157,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-# The Wagtail admin (its editor, choosers and preview) uses inline scripts and style attributes,
-# and frames its own preview, so it gets a looser policy of its own; see ContentSecurityPolicyMiddleware.
+# The Wagtail admin gets a looser policy of its own (ContentSecurityPolicyMiddleware): Wagtail 8's
+# admin pages carry inline <script> and <style> elements (the page editor blocks without them) and it
+# frames its own preview. Only staff reach it, after signing in; patients never load the admin.
 ADMIN_URL_PREFIX = "/admin/"
 ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
