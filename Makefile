@@ -5,7 +5,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check migrate seed superuser browser bench loadtest wrk clean
+# Production server sizing; the defaults suit the clinic's small machine.
+WEB_CONCURRENCY ?= 3
+GUNICORN_TIMEOUT ?= 30
+PRODUCTION := DJANGO_SETTINGS_MODULE=lmi_site.settings.production
+BACKUP_DIR ?= backups
+
+.PHONY: run serve test lint check deploy-check migrate seed superuser browser backup restore bench loadtest wrk clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +28,23 @@ seed: migrate
 ## make run: set up, migrate, seed and serve on http://127.0.0.1:8000/
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make serve: the production server. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
+serve: $(BIN)/.installed
+	$(PRODUCTION) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(PRODUCTION) $(BIN)/python manage.py migrate --noinput
+	$(PRODUCTION) exec $(BIN)/gunicorn lmi_site.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --timeout $(GUNICORN_TIMEOUT) \
+		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile -
+
+## make backup: pages with their revisions, people, settings, images and documents, in one file
+backup: $(BIN)/.installed
+	$(BIN)/python manage.py backup_content --output-dir $(BACKUP_DIR)
+
+## make restore BACKUP=path: load a backup into an empty database (migrated first)
+restore: migrate
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/<file>.tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore_content $(BACKUP)
 
 ## make superuser: an admin account for your own machine (asks for a password)
 superuser: migrate
@@ -64,6 +87,12 @@ lint: $(BIN)/.installed
 check: $(BIN)/.installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## make deploy-check: Django's deployment checks under production settings, with placeholder values
+deploy-check: $(BIN)/.installed
+	$(PRODUCTION) SECRET_KEY=check-deploy-$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
+		ALLOWED_HOSTS=guides.example.org DATABASE_URL=sqlite:///:memory: \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) db.sqlite3 collected-static test-media .pytest_cache

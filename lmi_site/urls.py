@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from pages import views
 
+# The 500 page never touches the database; the 404 page uses Django's default view and templates/404.html.
+handler500 = "lmi_site.views.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -30,5 +33,3 @@ if os.environ.get("BENCHMARK_REFERENCE_VIEW") == "on":
 
 # Wagtail's page serving catches everything else, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]
-
-handler500 = "pages.views.server_error"

@@ -10,3 +10,6 @@ class PagesConfig(AppConfig):
         from pages.cache import connect_signals
 
         connect_signals()
+        from pages import images
+
+        images.register()

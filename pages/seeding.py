@@ -13,7 +13,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
+from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -333,7 +333,15 @@ def read_site(site_path=SITE_FILE, guide_paths=None):
         name: reader.text(clinic, name, "clinic")
         for name in ("clinic_name", "consultation_invitation", "consultation_link_text", "mexico_heading", "disclaimer")
     }
-    clinic_fields["consultation_link_url"] = reader.text(clinic, "consultation_link_url", "clinic", required=False)
+    link_url = reader.text(clinic, "consultation_link_url", "clinic", required=False)
+    if link_url:
+        try:
+            URLValidator(schemes=["http", "https"])(link_url)
+        except ValidationError:
+            reader.fail(
+                "clinic.consultation_link_url", f"{link_url!r} is not a web address starting https:// or http://"
+            )
+    clinic_fields["consultation_link_url"] = link_url
     clinic_fields["mexico_statement"] = paragraphs_html(reader.text_list(clinic, "mexico_statement", "clinic"))
 
     people = data["people"]

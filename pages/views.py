@@ -1,4 +1,4 @@
-"""Public views that are not Wagtail pages: search, robots.txt and the 500 page."""
+"""Public views that are not Wagtail pages: search and robots.txt."""
 
 import re
 
@@ -43,10 +43,3 @@ def search(request):
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-def server_error(request):
-    """The 500 page, rendered with no context processors: it must work with the database down."""
-    from django.template.loader import get_template
-
-    return HttpResponse(get_template("500.html").render(), status=500)

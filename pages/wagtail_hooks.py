@@ -1,11 +1,15 @@
 import datetime
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -121,3 +125,36 @@ def register_review_report_menu_item():
 # Marks the pages Wagtail serves to readers, the only responses the page cache may store.
 # A high order puts it innermost, after Wagtail's own view-restriction check has passed.
 hooks.register("on_serve_page", mark_servable, order=100)
+
+
+@hooks.register("before_edit_page")
+def refuse_to_save_over_a_newer_version(request, page):
+    """Two staff editing one page: the second to save must not silently replace the first one's work.
+
+    Wagtail checks this itself only for autosave and warns in the browser with JavaScript; a plain
+    form submission from an out-of-date editor would overwrite. The same test as Wagtail's
+    (EditView.is_out_of_date) is applied here to every submission of the edit form.
+    """
+    if request.method != "POST" or not request.accepts("text/html"):
+        return None
+    latest = Page.objects.get(pk=page.pk).latest_revision
+    if latest is None:
+        return None
+    if overwrite_revision_id := request.POST.get("overwrite_revision_id"):
+        out_of_date = overwrite_revision_id != str(latest.pk)
+    elif loaded_revision_id := request.POST.get("loaded_revision_id"):
+        out_of_date = loaded_revision_id != str(latest.pk) or (
+            request.POST.get("loaded_revision_created_at", "") != latest.created_at.isoformat()
+        )
+    else:
+        return None
+    if not out_of_date:
+        return None
+    who = (latest.user.get_full_name() or latest.user.get_username()) if latest.user else "Someone"
+    when = timezone.localtime(latest.created_at).strftime("%H:%M on %d %B %Y")
+    messages.error(
+        request,
+        f"{who} saved a newer version of this page at {when}, after you opened it. Your changes were not "
+        "saved, so theirs were not overwritten. Their version is shown here: please make your changes again.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

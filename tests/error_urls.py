@@ -10,4 +10,4 @@ def fail(request):
 
 
 urlpatterns = [path("deliberate-failure/", fail)] + site_urlpatterns
-handler500 = "pages.views.server_error"
+handler500 = "lmi_site.views.server_error"

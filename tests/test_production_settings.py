@@ -50,3 +50,58 @@ def test_no_fixture_or_migration_creates_a_login():
 
     seed()
     assert not get_user_model().objects.exists()
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        # Nothing from the test run's own environment (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+        env={k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and not k.startswith("DJANGO_")}
+        | PRODUCTION_ENV
+        | {"DJANGO_SETTINGS_MODULE": "lmi_site.settings.production"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+STORAGE_REPORT = (
+    "import django; django.setup(); from django.conf import settings; "
+    "from django.core.files.storage import storages; uploads = storages['default']; "
+    "print(type(uploads).__module__ + '.' + type(uploads).__name__); "
+    "print(getattr(uploads, 'bucket_name', '-')); print(getattr(uploads, 'endpoint_url', '-')); "
+    "print(settings.STORAGES['staticfiles']['BACKEND']); "
+    "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+)
+
+
+def test_uploads_go_to_local_disk_by_default_and_static_files_are_hashed_and_compressed():
+    result = run_with(PRODUCTION_ENV, STORAGE_REPORT)
+    assert result.returncode == 0, result.stderr
+    backend, bucket, endpoint, static, img_src = result.stdout.strip().splitlines()
+    assert backend == "django.core.files.storage.filesystem.FileSystemStorage"
+    assert static == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert img_src == "[\"'self'\", 'data:']"
+
+
+def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_configured():
+    # Configured only: the storage object is built, nothing is sent to the (unreachable) endpoint.
+    result = run_with(
+        {
+            **PRODUCTION_ENV,
+            "AWS_STORAGE_BUCKET_NAME": "clinic-uploads",
+            "AWS_S3_ENDPOINT_URL": "https://s3.example.org",
+            "AWS_ACCESS_KEY_ID": "test-key-id",
+            "AWS_SECRET_ACCESS_KEY": "test-secret",
+        },
+        STORAGE_REPORT,
+    )
+    assert result.returncode == 0, result.stderr
+    backend, bucket, endpoint, static, img_src = result.stdout.strip().splitlines()
+    assert backend == "storages.backends.s3.S3Storage"
+    assert (bucket, endpoint) == ("clinic-uploads", "https://s3.example.org")
+    # Images served from the bucket are allowed by the pages' Content-Security-Policy.
+    assert "https://s3.example.org" in img_src

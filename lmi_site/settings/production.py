@@ -18,6 +18,7 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = [host.strip() for host in os.environ["ALLOWED_HOSTS"].split(",") if host.strip()]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
+# The proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 SECURE_HSTS_SECONDS = 31_536_000
@@ -26,7 +27,39 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
-# SAMEORIGIN, not DENY: the Wagtail admin previews pages in a same-origin iframe.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# DENY: Wagtail's preview views set SAMEORIGIN on themselves, the one page the admin frames.
+X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Where collectstatic writes and uploads are kept on disk, if not the project folder.
+STATIC_ROOT = os.environ.get("STATIC_ROOT", STATIC_ROOT)  # noqa: F405
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
+
+# Uploaded images and documents go to S3-compatible storage when a bucket is named; otherwise
+# to MEDIA_ROOT. Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip():
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+                # Uploads are private by default; pages link to signed, expiring addresses.
+                "default_acl": None,
+                "querystring_auth": not os.environ.get("AWS_S3_CUSTOM_DOMAIN"),
+                "file_overwrite": False,
+            },
+        },
+    }
+    # Images then come from the bucket's address, which the page's policy must allow.
+    _media_origin = (
+        os.environ.get("AWS_S3_CUSTOM_DOMAIN") or os.environ.get("AWS_S3_ENDPOINT_URL") or "https://*.amazonaws.com"
+    )
+    if "://" not in _media_origin:
+        _media_origin = f"https://{_media_origin}"
+    for _policy in (CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY):  # noqa: F405
+        _policy["DIRECTIVES"]["img-src"] = [*_policy["DIRECTIVES"]["img-src"], _media_origin]

@@ -13,6 +13,7 @@ from wagtail.models import PageViewRestriction
 
 from pages.cache import cached_until_content_changes
 from pages.models import GuideIndexPage
+from pages.rich_text import is_safe_link_url, render_rich_text
 
 register = template.Library()
 
@@ -78,3 +79,15 @@ def editor_userbar(context):
     if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return ""
     return wagtailuserbar(context)
+
+
+@register.filter
+def clean_richtext(value):
+    """Wagtail's |richtext, keeping only the markup the editor offers (see pages.rich_text)."""
+    return render_rich_text(value)
+
+
+@register.filter
+def safe_link_url(url):
+    """The address if a link may point there, else "" so the template shows words without a link."""
+    return url if is_safe_link_url(url) else ""

@@ -1,0 +1,113 @@
+"""`make backup` then `make restore` into a fresh database gives back the same site."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.core.management import call_command
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from pages.models import GuidePage, Person
+from tests.backup_snapshot import site_snapshot
+from tests.test_admin_editing import edit_form_data
+from tests.test_uploads import jpeg_with_gps
+from tests.throwaway import throwaway_database
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def build_site(client):
+    """The seeded site after a staff member has been at work: drafts, publishes, an upload."""
+    staff = get_user_model().objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
+    client.force_login(staff)
+    guide = GuidePage.objects.get()
+    data = edit_form_data(client, guide)
+    data["summary"] = "A summary saved as a draft first."
+    assert client.post(f"/admin/pages/{guide.pk}/edit/", data).status_code == 302
+    guide.refresh_from_db()
+    data = edit_form_data(client, guide)
+    data["summary"] = "A summary published by staff."
+    data["action-publish"] = "action-publish"
+    assert client.post(f"/admin/pages/{guide.pk}/edit/", data).status_code == 302
+    guide.refresh_from_db()
+    data = edit_form_data(client, guide)
+    data["title"] = "An unpublished title change"
+    assert client.post(f"/admin/pages/{guide.pk}/edit/", data).status_code == 302
+    person = Person.objects.first()
+    person.short_bio = "An edited biography."
+    person.save_revision(user=staff).publish()
+    get_image_model().objects.create(
+        title="Consulting room", file=ImageFile(io.BytesIO(jpeg_with_gps()), name="consulting-room.jpg")
+    )
+    get_document_model().objects.create(
+        title="Consent form", file=ContentFile(b"%PDF-1.4 consent form", name="consent-form.pdf")
+    )
+
+
+SNAPSHOT = (
+    "import django, json; django.setup(); from tests.backup_snapshot import site_snapshot; "
+    "print(json.dumps(site_snapshot(), default=str, sort_keys=True))"
+)
+
+
+def run(args, env, **kwargs):
+    return subprocess.run(args, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def test_backup_and_restore_into_a_fresh_database_give_back_every_page_and_revision(client, seeded, media, tmp_path):
+    build_site(client)
+    original = json.loads(json.dumps(site_snapshot(), default=str, sort_keys=True))
+    guide_path = GuidePage.objects.get().path
+    assert len(original["pages"][guide_path]["revisions"]) == 4
+    assert original["images"] and original["documents"]
+
+    out = io.StringIO()
+    call_command("backup_content", output_dir=str(tmp_path / "backups"), stdout=out)
+    backup = out.getvalue().strip()
+    assert backup.endswith(".tar.gz") and os.path.exists(backup)
+
+    with throwaway_database(tmp_path) as (database_url, _):
+        env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+        env.update(
+            DJANGO_SETTINGS_MODULE="lmi_site.settings.production",
+            SECRET_KEY="a-secret-for-this-test-only-" + "z" * 40,
+            ALLOWED_HOSTS="localhost",
+            DATABASE_URL=database_url,
+            MEDIA_ROOT=str(tmp_path / "restored-media"),
+        )
+        result = run(["make", "--no-print-directory", "restore", f"BACKUP={backup}"], env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Restored" in result.stdout
+
+        restored = run([sys.executable, "-c", SNAPSHOT], env)
+        assert restored.returncode == 0, restored.stderr
+        restored = json.loads(restored.stdout)
+
+        # Restoring again is refused: the database is no longer empty, and nothing changes.
+        again = run(["make", "--no-print-directory", "restore", f"BACKUP={backup}"], env)
+        assert again.returncode != 0
+        assert "Nothing was restored. The database is not empty" in again.stderr
+
+    for path, page in original["pages"].items():
+        assert restored["pages"][path] == page, f"page {page['data']['title']!r} differs after restore"
+        assert len(restored["pages"][path]["revisions"]) == len(page["revisions"])
+    assert restored == original
+
+
+def test_restore_names_what_is_wrong_with_a_file_that_is_not_a_backup(db, tmp_path):
+    not_a_backup = tmp_path / "notes.tar.gz"
+    not_a_backup.write_bytes(b"just some bytes")
+    with pytest.raises(Exception, match="not a backup made by `make backup`"):
+        call_command("restore_content", str(not_a_backup))

@@ -1,0 +1,226 @@
+"""`make serve` for real: gunicorn under production settings, over HTTP, against a private database.
+
+One server start covers the production server's promises: the documented command starts it with
+the workers the environment asks for; static files are compressed, hashed and cached for a year;
+the security headers are sent; malformed and oversized requests get short answers with nothing
+from inside; and on PostgreSQL, a database that goes away and comes back.
+"""
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.throwaway import execute, on_postgresql, throwaway_database
+
+LEAKS = ("Traceback", "SECRET_KEY", "DATABASE", "SELECT ", 'File "', "django.", "psycopg", "sqlite3")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def children(pid):
+    """Process ids whose parent is pid, read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+class Server:
+    def __init__(self, port):
+        self.port = port
+
+    def get(self, path, headers=None, proto="https"):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        all_headers = {"Host": "localhost", **({"X-Forwarded-Proto": proto} if proto else {}), **(headers or {})}
+        connection.request("GET", path, headers=all_headers)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response, body
+
+
+@pytest.fixture(scope="module")
+def tmp_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+def production_env(tmp_folder):
+    tmp_path = tmp_folder
+    with throwaway_database(tmp_path) as (database_url, name):
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+        env.update(
+            SECRET_KEY="a-secret-for-this-test-only-" + "y" * 40,
+            ALLOWED_HOSTS="localhost",
+            DATABASE_URL=database_url,
+            STATIC_ROOT=str(tmp_path / "static"),
+            MEDIA_ROOT=str(tmp_path / "media"),
+            WEB_CONCURRENCY="2",
+            GUNICORN_TIMEOUT="20",
+        )
+        yield env, name
+
+
+@pytest.fixture(scope="module")
+def server(production_env, tmp_folder):
+    """One server for the module: starting it (migrate, seed, collectstatic, gunicorn) takes seconds."""
+    tmp_path = tmp_folder
+    env, name = production_env
+    manage = [sys.executable, "manage.py"]
+    setup_env = dict(env, DJANGO_SETTINGS_MODULE="lmi_site.settings.production")
+    for command in (["migrate", "--noinput", "-v0"], ["seed_content"]):
+        subprocess.run(manage + command, cwd=settings.BASE_DIR, env=setup_env, check=True, capture_output=True)
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "serve", f"PORT={port}"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    server = Server(port)
+    server.process, server.database, server.log, server.env = process, name, tmp_path / "serve.log", env
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            server.get("/static/none")
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("make serve did not start:\n" + server.log.read_text())
+            time.sleep(0.3)
+    yield server
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    log.close()
+
+
+def assert_calm(body):
+    text = body.decode(errors="replace")
+    for leak in LEAKS:
+        assert leak not in text, f"{leak!r} in the response:\n{text[:2000]}"
+
+
+def test_make_serve_runs_gunicorn_with_the_workers_and_static_files_asked_for(server, tmp_folder):
+    # gunicorn's master replaced the make recipe's shell; it runs WEB_CONCURRENCY workers.
+    (master,) = children(server.process.pid)
+    assert "gunicorn" in Path(f"/proc/{master}/cmdline").read_text()
+    assert "--timeout\x0020" in Path(f"/proc/{master}/cmdline").read_text()
+    assert len(children(master)) == 2
+
+    response, body = server.get("/")
+    assert response.status == 200
+    stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body)
+    assert stylesheet, "the page links the hashed stylesheet written by collectstatic"
+    assert (tmp_folder / "static" / stylesheet.group(1).decode().removeprefix("/static/")).exists()
+
+    response, css = server.get(stylesheet.group(1).decode(), {"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    cache = response.getheader("Cache-Control")
+    assert "max-age=315360000" in cache and "immutable" in cache
+    # The unhashed name is still served, but only briefly cached, since its content can change.
+    response, _ = server.get("/static/css/site.css")
+    assert "immutable" not in response.getheader("Cache-Control")
+
+
+def test_production_sends_the_security_headers_and_redirects_plain_http(server):
+    response, body = server.get("/guides/nk-cell-therapy/")
+    assert response.status == 200
+    assert response.getheader("Strict-Transport-Security") == "max-age=31536000; includeSubDomains; preload"
+    assert response.getheader("X-Frame-Options") == "DENY"
+    assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
+    assert response.getheader("Cross-Origin-Opener-Policy") == "same-origin"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    policy = dict(part.strip().split(" ", 1) for part in response.getheader("Content-Security-Policy").split(";"))
+    assert policy["script-src"] == policy["style-src"] == "'self'"
+    assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
+
+    response, _ = server.get("/admin/login/")
+    cookies = response.getheader("Set-Cookie")
+    assert "csrftoken=" in cookies and "Secure" in cookies
+
+    # Without the proxy's X-Forwarded-Proto: https, the visitor is sent to https.
+    response, _ = server.get("/guides/", proto=None)
+    assert response.status == 301
+    assert response.getheader("Location") == "https://localhost/guides/"
+
+
+def test_malformed_and_oversized_requests_get_short_answers_with_nothing_from_inside(server):
+    for path in ("/%ff%fe/", "/..%2f..%2fetc/passwd", "/guides/%00/", "/" + "a" * 5000):
+        response, body = server.get(path)
+        assert 400 <= response.status < 500, path[:100]
+        assert_calm(body)
+    # A query string the site does not use changes nothing, however odd.
+    for query in (
+        "?q=%zz&page=-1'\"",
+        "?" + "&".join(f"f{n}=x" for n in range(300)),
+        "?%00=%ff",
+        "?a=<script>x</script>",
+    ):
+        response, body = server.get("/guides/" + query)
+        assert response.status == 200, query[:100]
+        assert b"<script>x</script>" not in body
+        assert_calm(body)
+    response, body = server.get("/no-such-page/")
+    assert response.status == 404 and b"Page not found" in body
+    response, body = server.get("/", {"X-Oversized": "a" * 20_000})
+    assert 400 <= response.status < 500
+    assert_calm(body)
+    response, body = server.get("/", {"Host": "attacker.example"})
+    assert response.status == 400
+    assert_calm(body)
+
+
+def test_when_postgresql_goes_away_pages_answer_503_and_recover_by_themselves(server):
+    if not on_postgresql():
+        # SQLite has no server to lose; tests/test_database_outage.py covers it in-process.
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        return
+    assert server.get("/")[0].status == 200
+
+    # Every persistent connection is cut, as when PostgreSQL restarts: the health check reconnects.
+    execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{server.database}'")
+    for _ in range(4):
+        assert server.get("/guides/")[0].status == 200
+
+    # The database refuses connections for a while.
+    execute(f'ALTER DATABASE "{server.database}" ALLOW_CONNECTIONS false')
+    execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{server.database}'")
+    for path in ("/", "/guides/nk-cell-therapy/", "/admin/login/"):
+        response, body = server.get(path)
+        assert response.status == 503, path
+        assert response.getheader("Retry-After") == "30"
+        assert b"The guides are briefly unavailable" in body
+        assert_calm(body)
+
+    execute(f'ALTER DATABASE "{server.database}" ALLOW_CONNECTIONS true')
+    for _ in range(4):
+        response, body = server.get("/guides/nk-cell-therapy/")
+        assert response.status == 200
+        assert b"A Patient&#x27;s Guide to NK Cell Therapy" in body
