@@ -105,3 +105,21 @@ def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_configured():
     assert (bucket, endpoint) == ("clinic-uploads", "https://s3.example.org")
     # Images served from the bucket are allowed by the pages' Content-Security-Policy.
     assert "https://s3.example.org" in img_src
+
+
+@pytest.mark.parametrize(
+    "redis_url,backend",
+    [
+        ("", "django.core.cache.backends.dummy.DummyCache"),
+        ("redis://127.0.0.1:6379/6", "django_redis.cache.RedisCache"),
+    ],
+    ids=["no-redis-caches-nothing", "redis-shared"],
+)
+def test_production_caches_only_in_a_store_every_worker_shares(redis_url, backend):
+    # Per-process memory would let one worker keep a page another worker's publish had cleared.
+    result = run_with(
+        {**PRODUCTION_ENV, "REDIS_URL": redis_url},
+        "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend

@@ -63,3 +63,8 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip():
         _media_origin = f"https://{_media_origin}"
     for _policy in (CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY):  # noqa: F405
         _policy["DIRECTIVES"]["img-src"] = [*_policy["DIRECTIVES"]["img-src"], _media_origin]
+
+# Several gunicorn workers each have their own memory: a publish handled by one could not clear
+# the others' copies, and readers would see stale pages. Without a shared Redis, cache nothing.
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
