@@ -78,3 +78,20 @@ def make_staff(db):
         return user, client
 
     return make
+
+
+@pytest.fixture
+def guide(seeded):
+    from pages.models import GuidePage
+
+    return GuidePage.objects.get()
+
+
+@pytest.fixture
+def staff_client(client, seeded):
+    """A signed-in superuser: the clinic's site administrator."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
+    client.force_login(user)
+    return client

@@ -2,19 +2,11 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from pages.models import GuidePage
 from tests.admin_forms import block_form_data
 from tests.conftest import GUIDE_URL, visible_text
-
-
-@pytest.fixture
-def staff_client(client, seeded):
-    user = get_user_model().objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
-    client.force_login(user)
-    return client
 
 
 def edit_form_data(client, page):

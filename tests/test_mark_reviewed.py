@@ -17,11 +17,6 @@ TODAY = timezone.localdate
 
 
 @pytest.fixture
-def guide(seeded):
-    return GuidePage.objects.get()
-
-
-@pytest.fixture
 def reviewer(make_staff, guide):
     person = Person.objects.get(name="Dr. Félix Porras")
     return make_staff("Medical reviewers", "porras", person=person)

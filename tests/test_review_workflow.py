@@ -14,11 +14,6 @@ OLD_DATE = datetime.date(2025, 8, 26)
 
 
 @pytest.fixture
-def guide(seeded):
-    return GuidePage.objects.get()
-
-
-@pytest.fixture
 def staff(make_staff, guide):
     porras = Person.objects.get(name="Dr. Félix Porras")
     return {

@@ -2,18 +2,12 @@
 
 import datetime
 
-import pytest
 from bs4 import BeautifulSoup
 
 from pages.models import ClinicSettings, GuidePage, Person
 from tests.test_admin_editing import edit_form_data
 
 OLD_DATE = datetime.date(2025, 8, 26)
-
-
-@pytest.fixture
-def guide(seeded):
-    return GuidePage.objects.get()
 
 
 def settings_url():

@@ -6,7 +6,6 @@ import json
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
@@ -32,13 +31,6 @@ def assert_no_live_markup(html):
             if attribute in ("href", "src", "action"):
                 assert not str(value).strip().lower().startswith(("javascript:", "data:", "vbscript:")), element
     return main
-
-
-@pytest.fixture
-def staff_client(client, seeded):
-    user = get_user_model().objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
-    client.force_login(user)
-    return client
 
 
 def contentstate(text, link_url):
