@@ -113,3 +113,22 @@ def test_a_new_guide_cannot_be_approved_without_a_review_stamp(staff, guide):
     assert act(staff["moderator"][1], new_guide, "approve").status_code == 302
     new_guide = GuidePage.objects.get(pk=new_guide.pk)
     assert new_guide.live and new_guide.last_reviewed == timezone.localdate()
+
+
+@pytest.mark.parametrize("how", ["submit", "draft-while-in-review"])
+def test_a_guide_in_review_cannot_lose_its_author(staff, guide, how):
+    """Otherwise the moderators' final approval would try to publish a guide with no author."""
+    editor = staff["editor"][1]
+    if how == "draft-while-in-review":
+        submit_change(editor, guide, "A title under review")
+    data = edit_form_data(editor, GuidePage.objects.get())
+    data["author"] = ""
+    if how == "submit":
+        data["action-submit"] = "action-submit"
+    revisions = guide.revisions.count()
+    response = editor.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 200
+    assert "A guide needs an author while it is reviewed for publishing." in response.content.decode()
+    guide = GuidePage.objects.get()
+    assert guide.get_latest_revision_as_object().author is not None
+    assert guide.revisions.count() == revisions  # nothing saved

@@ -52,10 +52,17 @@ def add_months(day, months):
 
 
 class GuidePageForm(WagtailAdminPageForm):
-    """Drafts may be incomplete; pressing Publish names each thing the guide still lacks."""
+    """Drafts may be incomplete; pressing Publish names each thing the guide still lacks.
+
+    A guide sent for review, or already in review, must keep its author: the reviewers add the
+    review stamp, but nobody later in the workflow could publish a guide whose author was removed.
+    """
 
     def clean(self):
         cleaned_data = super().clean()
+        in_review = self.data.get("action-submit") or (self.instance.pk and self.instance.workflow_in_progress)
+        if in_review and "author" in self.fields and "author" not in self.errors and not cleaned_data.get("author"):
+            self.add_error("author", "A guide needs an author while it is reviewed for publishing.")
         if self.data.get("action-publish"):
             for field, words in REQUIRED_FOR_PUBLISHING.items():
                 if field in self.errors:
