@@ -17,6 +17,14 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/.installed-production
+	touch $@
+
+# A server needs only what the site runs on, not the test and lint tools.
+$(BIN)/.installed-production: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
 migrate: $(BIN)/.installed
@@ -30,7 +38,7 @@ run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make serve: the production server. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
-serve: $(BIN)/.installed
+serve: $(BIN)/.installed-production
 	$(PRODUCTION) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(PRODUCTION) $(BIN)/python manage.py migrate --noinput
 	$(PRODUCTION) exec $(BIN)/gunicorn lmi_site.wsgi:application \
@@ -38,7 +46,7 @@ serve: $(BIN)/.installed
 		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile -
 
 ## make backup: pages with their revisions, people, settings, images and documents, in one file
-backup: $(BIN)/.installed
+backup: $(BIN)/.installed-production
 	$(BIN)/python manage.py backup_content --output-dir $(BACKUP_DIR)
 
 ## make restore BACKUP=path: load a backup into an empty database (migrated first)
