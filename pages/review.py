@@ -14,7 +14,7 @@ from django.utils.dateformat import format as format_date
 from wagtail.log_actions import log
 
 from pages.models import ClinicSettings, GuidePage, Person
-from pages.models.guide import DUE_SOON_DAYS, MARK_REVIEWED_PERMISSION  # noqa: F401  (DUE_SOON_DAYS for callers)
+from pages.models.guide import MARK_REVIEWED_PERMISSION
 
 REVIEW_LOG_ACTION = "pages.mark_reviewed"
 DATE_STYLE = "j F Y"  # the one way the site writes dates: 26 August 2025
@@ -144,5 +144,5 @@ def guides_with_review_dates(queryset=None, today=None):
 
 
 def guides_due(today=None):
-    """Guides overdue or due within DUE_SOON_DAYS, soonest first."""
+    """Guides overdue or due within 30 days (DUE_SOON_DAYS), soonest first."""
     return [guide for guide in guides_with_review_dates(today=today) if guide.status_code in ("overdue", "due-soon")]
