@@ -12,6 +12,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlock, TypedTableBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
+from pages.rich_text import plain_text, render_rich_text
+
 # Paragraphs carry emphasis and links, nothing that could change the page's outline.
 PARAGRAPH_FEATURES = ["bold", "italic", "link"]
 
@@ -24,10 +26,18 @@ def section_anchor(section_value):
 class ParagraphBlock(blocks.RichTextBlock):
     class Meta:
         icon = "pilcrow"
-        template = "blocks/paragraph_block.html"
         preview_value = (
             "<p>NK cell therapy is a form of immunotherapy that enhances your body's intrinsic defense mechanisms.</p>"
         )
+
+    def render_basic(self, value, context=None):
+        # A paragraph is its cleaned rich text and nothing around it; without a template of its
+        # own it costs a guide's many paragraphs no template renders.
+        return render_rich_text(value)
+
+    def get_searchable_content(self, value):
+        # Also what the reading time counts; plain_text is the fast way to the words.
+        return [plain_text(value)]
 
 
 class ComparisonTableBlock(TypedTableBlock):
@@ -96,6 +106,9 @@ class FAQItemBlock(blocks.StructBlock):
             "question": "Is the Treatment Painful? What About Downtime?",
             "answer": "<p>The entire process is designed to be a comfortable and straightforward experience.</p>",
         }
+
+    def get_searchable_content(self, value):
+        return [value["question"], plain_text(value["answer"])]
 
 
 # Drawings kept with the site, in templates/illustrations/<key>.html.

@@ -2,7 +2,9 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from wagtail.rich_text import RichText
 
+from pages.blocks import FAQItemBlock, ParagraphBlock
 from pages.models import GuidePage
 from tests.conftest import GUIDE_URL, normalise
 
@@ -130,3 +132,22 @@ def test_a_search_box_is_on_every_page(client, seeded, path):
     assert form["action"] == "/search/" and form["method"] == "get"
     field = form.select_one("input[name=q]")
     assert form.select_one(f"label[for={field['id']}]").get_text() == "Search the guides"
+
+
+@pytest.mark.parametrize(
+    "stored, words",
+    [
+        ("<p>First paragraph.</p><p>Second.</p>", "First paragraph. Second."),
+        ('<p data-block-key="a1">Immuno<b>therapy</b> and <i>NK</i> cells</p>', "Immunotherapy and NK cells"),
+        ("<p>One line<br/>and the next</p>", "One line and the next"),
+        (
+            '<p>See <a linktype="page" id="3">the guide</a> &amp; ask: is 5 &lt; 6?</p>',
+            "See the guide & ask: is 5 < 6?",
+        ),
+        ("", ""),
+    ],
+)
+def test_rich_text_is_indexed_and_counted_as_the_words_a_reader_sees(stored, words):
+    # What search indexes and the reading time counts, for paragraphs and FAQ answers alike.
+    assert ParagraphBlock().get_searchable_content(RichText(stored)) == [words]
+    assert FAQItemBlock().get_searchable_content({"question": "Q?", "answer": RichText(stored)}) == ["Q?", words]

@@ -1,6 +1,5 @@
 import calendar
 import datetime
-import html
 import re
 
 from django.core.exceptions import ValidationError
@@ -8,23 +7,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
-from django.utils.html import strip_tags
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, section_anchor
+from pages.rich_text import plain_text
 
 from .base import BasePage
 from .settings import ClinicSettings
 
 WORDS_PER_MINUTE = 200
-
-
-def plain_text(rich_text):
-    """Rich text as the words a reader sees, one space between paragraphs."""
-    return " ".join(html.unescape(strip_tags(str(rich_text).replace("</p>", "</p> "))).split())
 
 
 def person_data(person):
