@@ -6,6 +6,7 @@ and Redis, and measures with wrk:
   (b) the guide, uncached: a query string keeps every request out of the page cache
   (c) the guide from the page cache
   (d) a static file through WhiteNoise
+  (e) the list of guides, uncached: a plain Wagtail page, the floor for any uncached page (no target)
 Usage: make bench   (or .venv/bin/python -m benchmarks.bench --help)
 """
 
@@ -23,6 +24,7 @@ import requests
 from benchmarks.harness import PROJECT_DIR, empty_redis, fresh_postgres_database, gunicorn, prepare_site, production_env
 
 GUIDE = "/guides/nk-cell-therapy/"
+GUIDE_LIST = "/guides/"
 TARGETS = {"(c) guide, page cache": 0.8, "(b) guide, uncached": 0.3}
 
 
@@ -75,6 +77,8 @@ def check_scenarios(base, static_path):
     assert reference.status_code == 200 and reference.text == "ok", "reference view missing"
     uncached = [requests.get(base + GUIDE + "?uncached", timeout=30) for _ in range(2)]
     assert all(r.status_code == 200 and "X-Page-Cache" not in r.headers for r in uncached), "(b) was cached"
+    guide_list = [requests.get(base + GUIDE_LIST + "?uncached", timeout=30) for _ in range(2)]
+    assert all(r.status_code == 200 and "X-Page-Cache" not in r.headers for r in guide_list), "(e) was cached"
     cached = [requests.get(base + GUIDE, timeout=30) for _ in range(3)]
     assert cached[-1].headers.get("X-Page-Cache") == "hit", "(c) not served from the page cache"
     assert cached[-1].text == uncached[-1].text, "(b) and (c) differ"
@@ -107,6 +111,7 @@ def main():
         "(b) guide, uncached": GUIDE + "?uncached",
         "(c) guide, page cache": GUIDE,
         "(d) static file": static_path,
+        "(e) guide list, uncached": GUIDE_LIST + "?uncached",
     }
     results = {}
     with gunicorn(env, workers=args.workers) as base:
