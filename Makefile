@@ -79,7 +79,7 @@ wrk:
 		echo "Installing Debian's wrk for the benchmark"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-## make bench: requests/s and latency for four scenarios, each as a ratio to a reference view
+## make bench: requests/s and latency for five scenarios, each as a ratio to a reference view
 bench: $(BIN)/.installed wrk
 	$(BIN)/python -m benchmarks.bench --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL)
 
