@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from pages.models import GuideIndexPage, GuidePage
@@ -18,8 +19,8 @@ def editor(db):
     return get_user_model().objects.create_superuser("editor", "editor@example.com", PASSWORD)
 
 
-def sign_in(client, password, username="editor"):
-    return client.post("/admin/login/", {"username": username, "password": password, "next": "/admin/"})
+def sign_in(client, password, username="editor", **headers):
+    return client.post("/admin/login/", {"username": username, "password": password, "next": "/admin/"}, **headers)
 
 
 def test_five_wrong_passwords_lock_the_account_out_even_with_the_right_one(client, editor):
@@ -48,6 +49,44 @@ def test_the_lock_out_is_for_that_username_from_that_address(client, editor):
     # Another account from the same address can still sign in.
     response = sign_in(client, PASSWORD, username="reviewer")
     assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_lock_out(client, editor):
+    # No proxy of ours in front (the default): the header is the visitor's own words.
+    for attempt in range(5):
+        sign_in(client, f"wrong-{attempt}", HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
+    assert sign_in(client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
+
+
+PROXY = "10.0.0.2"  # the clinic's load balancer, the address every request arrives from
+
+
+def through_proxy(visitor, forged=""):
+    # What the proxy passes on: whatever the visitor sent, then the address it saw.
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"{forged}, {visitor}" if forged else visitor}
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_clinics_proxy_each_visitor_is_locked_out_on_their_own(client, editor):
+    for attempt in range(5):
+        sign_in(client, f"wrong-{attempt}", **through_proxy("203.0.113.7"))
+    assert sign_in(client, PASSWORD, **through_proxy("203.0.113.7")).status_code == 429
+    # Forging the other visitor's address in front of their own does not help the first.
+    assert sign_in(client, PASSWORD, **through_proxy("203.0.113.7", forged="198.51.100.4")).status_code == 429
+    # A stranger's wrong guesses do not lock the real editor out from their own address.
+    response = sign_in(client, PASSWORD, **through_proxy("198.51.100.4"))
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+
+
+@override_settings(TRUSTED_PROXY_COUNT=2)
+def test_with_two_proxies_the_address_the_outer_one_saw_is_the_visitors(client, editor):
+    # A caching proxy appends the visitor's address, the load balancer the caching proxy's.
+    chain = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "192.0.2.1, 203.0.113.7, 10.0.0.3"}
+    for attempt in range(5):
+        sign_in(client, f"wrong-{attempt}", **chain)
+    assert sign_in(client, PASSWORD, **chain).status_code == 429
+    other = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "192.0.2.1, 198.51.100.4, 10.0.0.3"}
+    assert sign_in(client, PASSWORD, **other).status_code == 302
 
 
 def test_a_successful_sign_in_clears_earlier_failures(client, editor):

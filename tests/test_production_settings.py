@@ -31,6 +31,17 @@ def test_production_names_each_missing_variable_and_does_not_start(missing):
     assert f"missing or empty: {missing}" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["one", "-1", "1.5", "6"])
+def test_production_refuses_a_proxy_count_that_is_not_a_small_whole_number(value):
+    result = run_with({**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": value})
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert (
+        f"TRUSTED_PROXY_COUNT must be the number of proxies in front of the app (0 to 5), not {value!r}"
+        in result.stderr
+    )
+
+
 def test_production_starts_with_everything_set_and_debug_off():
     result = run_with(
         PRODUCTION_ENV,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -130,8 +131,21 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account_locked.html"
-# Behind the production proxy the visitor's address is the first in X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "lmi_site.client_ip.client_ip"
+
+# How many of the clinic's own proxies (caching proxy, load balancer) stand in front of the app
+# and append to X-Forwarded-For; see lmi_site/client_ip.py and docs/deploy.md. With 0, the
+# default, the header is ignored and the connecting address is the visitor's. Set it wrongly
+# and every visitor shares the proxy's address, or a visitor can choose their own.
+_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
+try:
+    TRUSTED_PROXY_COUNT = int(_proxy_count)
+except ValueError:
+    TRUSTED_PROXY_COUNT = -1
+if not 0 <= TRUSTED_PROXY_COUNT <= 5:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT must be the number of proxies in front of the app (0 to 5), not {_proxy_count!r}."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
