@@ -29,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
@@ -87,8 +87,20 @@ def write_backup(output_dir):
     output_dir.mkdir(parents=True, exist_ok=True)
     data, page_log = io.StringIO(), io.StringIO()
     exclude = sorted(_excluded_labels() | {PAGE_LOG_MODEL})
-    call_command("dumpdata", natural_foreign=True, exclude=exclude, indent=1, stdout=data)
-    call_command("dumpdata", PAGE_LOG_MODEL, indent=1, stdout=page_log)
+    # Every record is read in one transaction, so the backup is the site at one moment even
+    # while staff edit: never a revision without its page, or a log entry for a later edit.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            # PostgreSQL's default (read committed) gives each query its own moment. (Inside a
+            # caller's transaction, such as a test's, that transaction's own level applies.)
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        # SQLite's read transaction is one moment already: its first read keeps writers out until
+        # it ends (in WAL mode, it reads from one snapshot).
+        call_command("dumpdata", natural_foreign=True, exclude=exclude, indent=1, stdout=data)
+        call_command("dumpdata", PAGE_LOG_MODEL, indent=1, stdout=page_log)
+        content_types = {str(ct.pk): [ct.app_label, ct.model] for ct in ContentType.objects.all()}
     data, page_log = data.getvalue(), page_log.getvalue()
     records = json.loads(data) + json.loads(page_log)
     file_names = _file_names(records)
@@ -96,7 +108,7 @@ def write_backup(output_dir):
         "format": FORMAT_VERSION,
         "created": datetime.datetime.now(datetime.UTC).isoformat(),
         "counts": dict(sorted(Counter(record["model"] for record in records).items())),
-        "content_types": {str(ct.pk): [ct.app_label, ct.model] for ct in ContentType.objects.all()},
+        "content_types": content_types,
         "files": file_names,
     }
 

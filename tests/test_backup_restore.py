@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from django.conf import settings
@@ -12,10 +13,14 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import PageLogEntry
 
+from pages.backup import read_backup, write_backup
 from pages.models import GuidePage, Person
+from pages.seeding import seed
 from tests.backup_snapshot import site_snapshot
 from tests.test_admin_editing import edit_form_data
 from tests.test_uploads import jpeg_with_gps
@@ -111,3 +116,46 @@ def test_restore_names_what_is_wrong_with_a_file_that_is_not_a_backup(db, tmp_pa
     not_a_backup.write_bytes(b"just some bytes")
     with pytest.raises(Exception, match="not a backup made by `make backup`"):
         call_command("restore_content", str(not_a_backup))
+
+
+EDITED_DURING_BACKUP = "Added while the backup ran"
+
+
+def edit_from_another_connection(outcome):
+    """A staff member's save, committed (where the database lets it) while the backup reads."""
+    guide = GuidePage.objects.get()
+    try:
+        with transaction.atomic():
+            Person.objects.create(name=EDITED_DURING_BACKUP, role="Editor", short_bio="New.")
+            PageLogEntry.objects.log_action(guide, "wagtail.edit", title=EDITED_DURING_BACKUP)
+        outcome.append("committed")
+    except OperationalError as error:  # SQLite: the backup's read lock keeps the writer out
+        outcome.append(f"refused: {error}")
+    finally:
+        connection.close()
+
+
+def test_a_backup_is_the_site_at_one_moment_even_while_staff_edit(transactional_db, tmp_path):
+    seed()
+    outcome = []
+
+    def between_the_two_reads(execute, sql, params, many, context):
+        # The first read (pages, people, revisions) is done; the page history is next.
+        if not outcome and "wagtailcore_pagelogentry" in sql:
+            writer = threading.Thread(target=edit_from_another_connection, args=(outcome,))
+            writer.start()
+            writer.join(timeout=60)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(between_the_two_reads):
+        backup = write_backup(tmp_path)
+    assert outcome, "the edit was never attempted"
+    if connection.vendor == "postgresql":
+        assert outcome == ["committed"]
+        assert Person.objects.filter(name=EDITED_DURING_BACKUP).exists()
+
+    manifest, data, page_log, _ = read_backup(backup)
+    # Neither half of the edit is in the backup: not the person, and not the history entry.
+    assert EDITED_DURING_BACKUP not in data
+    assert not [entry for entry in page_log if EDITED_DURING_BACKUP in json.dumps(entry)]
+    assert manifest["counts"]["pages.person"] == 2
