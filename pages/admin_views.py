@@ -13,7 +13,9 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from pages.models import GuidePage, Person
+from pages.models.guide import REVIEW_STATUSES
 from pages.review import (
+    SEES_REVIEW_DATES,
     ReviewRefused,
     can_mark_reviewed,
     check_mark_reviewed,
@@ -74,16 +76,9 @@ def mark_reviewed_view(request, page_id):
 
 # --- the report ------------------------------------------------------------------------------
 
-STATUS_CHOICES = [
-    ("overdue", "Overdue"),
-    ("due-soon", "Due within 30 days"),
-    ("up-to-date", "Up to date"),
-    ("not-reviewed", "Not reviewed yet"),
-]
-
 
 class ReviewReportFilterSet(WagtailFilterSet):
-    status = django_filters.ChoiceFilter(label="Status", choices=STATUS_CHOICES, method="filter_status")
+    status = django_filters.ChoiceFilter(label="Status", choices=list(REVIEW_STATUSES.items()), method="filter_status")
     reviewed_by = django_filters.ModelChoiceFilter(label="Medical reviewer", queryset=Person.objects.all())
 
     class Meta:
@@ -109,7 +104,7 @@ class GuideReviewReportView(ReportView):
     index_results_url_name = "guide_review_report_results"
     filterset_class = ReviewReportFilterSet
     permission_policy = PagePermissionPolicy()
-    any_permission_required = ["add", "change", "publish"]
+    any_permission_required = SEES_REVIEW_DATES
     paginate_by = 100
     columns = [
         TitleColumn("title", label="Guide", url_name="wagtailadmin_pages:edit"),
