@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from wagtail.log_actions import log
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from pages.models import ClinicSettings, GuidePage, Person
 from pages.models.guide import MARK_REVIEWED_PERMISSION
@@ -24,8 +25,20 @@ class ReviewRefused(Exception):
     """The stamp cannot be applied; the message says why in the reviewer's terms."""
 
 
+# Staff who work on pages see which guides are due for review (dashboard panel, report).
+SEES_REVIEW_DATES = ["add", "change", "publish"]
+
+
 def human_date(day):
     return format_date(day, DATE_STYLE) if day else ""
+
+
+def display_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def can_see_review_dates(user):
+    return PagePermissionPolicy().user_has_any_permission(user, SEES_REVIEW_DATES)
 
 
 def can_mark_reviewed(user, page):
@@ -108,7 +121,7 @@ def mark_reviewed(guide, user, note=""):
         draft = pending.as_object()
         draft.reviewed_by, draft.last_reviewed = person, today
         draft.save_revision(user=pending.user, clean=False)
-        draft_kept_by = (pending.user.get_full_name() or pending.user.get_username()) if pending.user else "someone"
+        draft_kept_by = display_name(pending.user) if pending.user else "someone"
 
     _log_stamp(guide, user, person, today, note, revision, draft_kept_by)
     return StampResult(published_revision=revision, draft_kept_by=draft_kept_by)

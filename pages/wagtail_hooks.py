@@ -10,14 +10,20 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from pages.admin_views import GuideReviewReportView, mark_reviewed_view
 from pages.cache import mark_servable
 from pages.models import Person
-from pages.review import REVIEW_LOG_ACTION, can_mark_reviewed, guides_due, human_date
+from pages.review import (
+    REVIEW_LOG_ACTION,
+    can_mark_reviewed,
+    can_see_review_dates,
+    display_name,
+    guides_due,
+    human_date,
+)
 
 
 class PersonViewSet(SnippetViewSet):
@@ -108,13 +114,13 @@ class ReviewsDuePanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_reviews_due_panel(request, panels):
-    if PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change", "publish"]):
+    if can_see_review_dates(request.user):
         panels.append(ReviewsDuePanel(request))
 
 
 class ReviewReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change", "publish"])
+        return can_see_review_dates(request.user)
 
 
 @hooks.register("register_reports_menu_item")
@@ -150,7 +156,7 @@ def refuse_to_save_over_a_newer_version(request, page):
         return None
     if not out_of_date:
         return None
-    who = (latest.user.get_full_name() or latest.user.get_username()) if latest.user else "Someone"
+    who = display_name(latest.user) if latest.user else "Someone"
     when = timezone.localtime(latest.created_at).strftime("%H:%M on %d %B %Y")
     messages.error(
         request,
