@@ -98,12 +98,11 @@ def connect_signals():
     page_published.connect(content_changed, dispatch_uid="pagecache-published")
     page_unpublished.connect(content_changed, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(content_changed, dispatch_uid="pagecache-moved")
+    shown_on_pages = [Person, ClinicSettings, Site, PageViewRestriction]
     # A page's own saves are drafts until page_published; what patients see changes only then.
-    for model in (Person, ClinicSettings, Site, PageViewRestriction):
+    for model in shown_on_pages:
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-saved-{model.__name__}")
-    for model in [Person, ClinicSettings, Site, PageViewRestriction] + [
-        m for m in apps.get_models() if issubclass(m, Page)
-    ]:
+    for model in shown_on_pages + [m for m in apps.get_models() if issubclass(m, Page)]:
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-deleted-{model.__name__}")
 
 

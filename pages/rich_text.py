@@ -28,6 +28,11 @@ def clean_html(html):
     )
 
 
+def stored_html(value):
+    """The stored HTML of a rich text value, whether a RichText (StreamField) or a string (RichTextField)."""
+    return value.source if isinstance(value, RichText) else str(value or "")
+
+
 # Stored rich text is the editor's markup: paragraphs, line breaks, emphasis and links.
 _BREAK = re.compile(r"</p\s*>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -40,16 +45,14 @@ def plain_text(value):
     this a tenth of the cost of rendering a guide; stored rich text is well-formed, and any
     stray "<" in the words is stored as "&lt;", so nothing of the text is lost.
     """
-    source = value.source if isinstance(value, RichText) else str(value or "")
-    return " ".join(html.unescape(_TAG.sub("", _BREAK.sub(" ", source))).split())
+    return " ".join(html.unescape(_TAG.sub("", _BREAK.sub(" ", stored_html(value)))).split())
 
 
 def render_rich_text(value):
     """A rich text value (RichText or its stored HTML) as safe HTML for a public page."""
     # Expanded directly, not through Wagtail's |richtext: that renders a one-line template
     # ("{{ html|safe }}") for every paragraph, a third of the cost of a guide's rich text.
-    source = value.source if isinstance(value, RichText) else str(value or "")
-    return mark_safe(clean_html(expand_db_html(source)))
+    return mark_safe(clean_html(expand_db_html(stored_html(value))))
 
 
 def is_safe_link_url(url):
