@@ -24,12 +24,6 @@ def section_anchor(section_value):
 
 
 class ParagraphBlock(blocks.RichTextBlock):
-    class Meta:
-        icon = "pilcrow"
-        preview_value = (
-            "<p>NK cell therapy is a form of immunotherapy that enhances your body's intrinsic defense mechanisms.</p>"
-        )
-
     def render_basic(self, value, context=None):
         # A paragraph is its cleaned rich text and nothing around it; without a template of its
         # own it costs a guide's many paragraphs no template renders.
@@ -38,6 +32,12 @@ class ParagraphBlock(blocks.RichTextBlock):
     def get_searchable_content(self, value):
         # Also what the reading time counts; plain_text is the fast way to the words.
         return [plain_text(value)]
+
+    class Meta:
+        icon = "pilcrow"
+        preview_value = (
+            "<p>NK cell therapy is a form of immunotherapy that enhances your body's intrinsic defense mechanisms.</p>"
+        )
 
 
 class ComparisonTableBlock(TypedTableBlock):
@@ -98,6 +98,9 @@ class FAQItemBlock(blocks.StructBlock):
     question = blocks.CharBlock()
     answer = blocks.RichTextBlock(features=PARAGRAPH_FEATURES)
 
+    def get_searchable_content(self, value):
+        return [value["question"], plain_text(value["answer"])]
+
     class Meta:
         icon = "help"
         template = "blocks/faq_item_block.html"
@@ -106,9 +109,6 @@ class FAQItemBlock(blocks.StructBlock):
             "question": "Is the Treatment Painful? What About Downtime?",
             "answer": "<p>The entire process is designed to be a comfortable and straightforward experience.</p>",
         }
-
-    def get_searchable_content(self, value):
-        return [value["question"], plain_text(value["answer"])]
 
 
 # Drawings kept with the site, in templates/illustrations/<key>.html.
