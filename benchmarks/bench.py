@@ -71,6 +71,23 @@ def wrk(url, seconds, connections, threads):
     }
 
 
+def static_file_path():
+    """The address collectstatic gave the site's stylesheet (hashed, so WhiteNoise serves it as immutable)."""
+    manifest = json.loads((PROJECT_DIR / "collected-static" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def scenarios(static_path):
+    """Each scenario's name, as the figures name it, and the address it requests."""
+    return {
+        "(a) reference view": "/benchmark-reference/",
+        "(b) guide, uncached": GUIDE + "?uncached",
+        "(c) guide, page cache": GUIDE,
+        "(d) static file": static_path,
+        "(e) guide list, uncached": GUIDE_LIST + "?uncached",
+    }
+
+
 def check_scenarios(base, static_path):
     """Each URL answers as its scenario claims, before anything is timed."""
     reference = requests.get(base + "/benchmark-reference/", timeout=30)
@@ -103,20 +120,11 @@ def main():
     empty_redis(args.redis_url)
     env = production_env(args.database_url, args.redis_url, BENCHMARK_REFERENCE_VIEW="on")
     prepare_site(env)
-    manifest = json.loads((PROJECT_DIR / "collected-static" / "staticfiles.json").read_text())
-    static_path = "/static/" + manifest["paths"]["css/site.css"]
-
-    scenarios = {
-        "(a) reference view": "/benchmark-reference/",
-        "(b) guide, uncached": GUIDE + "?uncached",
-        "(c) guide, page cache": GUIDE,
-        "(d) static file": static_path,
-        "(e) guide list, uncached": GUIDE_LIST + "?uncached",
-    }
+    static_path = static_file_path()
     results = {}
     with gunicorn(env, workers=args.workers) as base:
         check_scenarios(base, static_path)
-        for name, path in scenarios.items():
+        for name, path in scenarios(static_path).items():
             wrk(base + path, 2, args.connections, args.threads)  # warm up
             results[name] = wrk(base + path, args.seconds, args.connections, args.threads)
 

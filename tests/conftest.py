@@ -1,10 +1,12 @@
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 from pages.seeding import seed
 
@@ -33,6 +35,20 @@ def visible_text(html, selector="main"):
 
 def source_lines():
     return [line for line in SOURCE_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def database_url_for_other_processes(tmp_path):
+    """The test's database, committed (transactional_db), in a form a gunicorn process can open."""
+    if connection.vendor == "sqlite":
+        # The test database lives in this process's memory; other processes share a file copy.
+        path = tmp_path / "shared.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+        return f"sqlite:///{path}"
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture(autouse=True)

@@ -5,17 +5,15 @@ settings in their own processes, so only the shared database and cache connect t
 """
 
 import os
-import sqlite3
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 
 from benchmarks.harness import AdminSession, collect_static, empty_redis, gunicorn, production_env
 from pages.models import GuidePage
 from pages.seeding import seed
-from tests.conftest import GUIDE_URL
+from tests.conftest import GUIDE_URL, database_url_for_other_processes
 
 PASSWORD = "a-long-scale-out-test-password"
 NEW_TITLE = "Published through the first instance"
@@ -33,16 +31,7 @@ def shared_database_url(transactional_db, tmp_path):
     guide = GuidePage.objects.get()
     guide.title = NEW_TITLE
     guide.save_revision()
-    if connection.vendor == "sqlite":
-        # The test database lives in this process's memory; the instances share a file copy.
-        path = tmp_path / "shared.sqlite3"
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        connection.connection.backup(target)
-        target.close()
-        return f"sqlite:///{path}"
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return database_url_for_other_processes(tmp_path)
 
 
 def get(base, path=GUIDE_URL):

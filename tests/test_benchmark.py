@@ -1,0 +1,37 @@
+"""The benchmark measures what it says it does, and the README carries its figures.
+
+Speed itself is measured by `make bench` (a script, not a timed test); what is tested here is
+that each scenario is what its name claims, against production settings under gunicorn.
+"""
+
+import os
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+from benchmarks.bench import check_scenarios, scenarios, static_file_path
+from benchmarks.harness import collect_static, empty_redis, gunicorn, production_env
+from pages.seeding import seed
+from tests.conftest import database_url_for_other_processes
+
+
+def test_each_benchmark_scenario_is_what_its_name_says(transactional_db, tmp_path):
+    seed()
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/7"
+    empty_redis(redis_url)
+    env = production_env(database_url_for_other_processes(tmp_path), redis_url, BENCHMARK_REFERENCE_VIEW="on")
+    collect_static(env)
+    with gunicorn(env, workers=1) as base:
+        # The reference answers "ok"; (b) and (e) bypass the page cache; (c) is served from it
+        # with the same page as (b); (d) comes from WhiteNoise as an immutable file.
+        check_scenarios(base, static_file_path())
+
+
+def test_the_readme_has_a_figure_for_every_scenario_and_names_the_machine():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    figures = readme[readme.index("Latest figures") :]
+    assert re.match(r"Latest figures, \d{4}-\d\d-\d\d \d\d:\d\d UTC, on a \d+-core ", figures)
+    for name in scenarios("/static/css/site.css"):
+        row = rf"\| {re.escape(name)} \| \d+ \| \d+\.\d\d \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \|"
+        assert re.search(row, figures), f"no figures for {name}"
