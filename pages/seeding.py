@@ -5,6 +5,7 @@ transaction, so a bad file leaves the database exactly as it was.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import DraftStateMixin, Locale, Page, Site
 
 from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
@@ -33,6 +35,29 @@ CONTENT_BLOCK_TYPES = ("paragraph", "table", "bullet_list", "faq_item", "figure"
 
 class SeedError(Exception):
     """A fixture file is wrong; the message names the file and the field."""
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text: the seeder checks them itself and names the field.
+
+    YAML's own date conversion turns `2025-02-30` into a traceback from inside the loader.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _check_limits(reader, model, values, where):
+    """The admin's limits on text fields, which the model itself does not enforce on save."""
+    for name, value in values.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            here = f"{where}.{name}" if where else name
+            reader.fail(here, f"is {len(value)} characters long; the admin allows at most {limit}")
+    return values
 
 
 # --- reading and checking -------------------------------------------------------------------
@@ -53,10 +78,14 @@ class _Reader:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             self.fail("", "file not found")
+        except IsADirectoryError:
+            self.fail("", "is a folder; name a .yaml file")
         except UnicodeDecodeError as error:
             self.fail("", f"not UTF-8 text ({error.reason} at byte {error.start})")
+        except OSError as error:
+            self.fail("", f"cannot be read ({error.strerror})")
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -168,8 +197,8 @@ def _content_blocks(reader, items, where):
 
 
 def _table(reader, value, where):
-    reader.mapping(value, where, ("caption", "columns", "rows"))
-    caption = reader.text(value, "caption", where)
+    reader.mapping(value, where, ("columns", "rows"), ("caption",))
+    caption = reader.text(value, "caption", where, required=False)
     columns = value["columns"]
     if not isinstance(columns, list) or not columns or not all(isinstance(c, str) and c.strip() for c in columns):
         reader.fail(f"{where}.columns", "expected a list of one or more column headings")
@@ -238,13 +267,14 @@ def read_guide(path):
     )
     slug = _slug(reader, reader.text(data, "slug", ""), "slug")
     last_reviewed = data["last_reviewed"]
-    if isinstance(last_reviewed, str):
-        try:
-            last_reviewed = datetime.date.fromisoformat(last_reviewed)
-        except ValueError:
-            reader.fail("last_reviewed", f"{last_reviewed!r} is not a date written as YYYY-MM-DD")
-    if not isinstance(last_reviewed, datetime.date):
-        reader.fail("last_reviewed", "expected a date written as YYYY-MM-DD")
+    if not isinstance(last_reviewed, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", last_reviewed.strip()):
+        reader.fail("last_reviewed", f"{last_reviewed!r} is not a date written as YYYY-MM-DD")
+    try:
+        last_reviewed = datetime.date.fromisoformat(last_reviewed.strip())
+    except ValueError:
+        reader.fail("last_reviewed", f"{last_reviewed!r} is not a date that exists")
+    if last_reviewed > timezone.localdate():
+        reader.fail("last_reviewed", f"{last_reviewed.isoformat()} is in the future")
 
     sections = data["sections"]
     if not isinstance(sections, list) or not sections:
@@ -302,6 +332,7 @@ def read_guide(path):
         "last_reviewed": last_reviewed,
         "body": body,
     }
+    _check_limits(reader, GuidePage, {"slug": slug, **fields}, "")
     return GuideData(
         path=Path(path),
         slug=slug,
@@ -343,6 +374,7 @@ def read_site(site_path=SITE_FILE, guide_paths=None):
             )
     clinic_fields["consultation_link_url"] = link_url
     clinic_fields["mexico_statement"] = paragraphs_html(reader.text_list(clinic, "mexico_statement", "clinic"))
+    _check_limits(reader, ClinicSettings, clinic_fields, "clinic")
 
     people = data["people"]
     if not isinstance(people, list) or not people:
@@ -358,6 +390,7 @@ def read_site(site_path=SITE_FILE, guide_paths=None):
             "role": reader.text(person, "role", where),
             "short_bio": reader.text(person, "short_bio", where),
         }
+        _check_limits(reader, Person, fields, where)
         if fields["name"] in names:
             reader.fail(f"{where}.name", f"{fields['name']!r} is listed twice")
         names.add(fields["name"])
@@ -365,6 +398,13 @@ def read_site(site_path=SITE_FILE, guide_paths=None):
 
     home = reader.mapping(data["home"], "home", ("title", "summary"))
     index_page = reader.mapping(data["guide_index"], "guide_index", ("slug", "title", "summary"))
+    _check_limits(reader, HomePage, {name: reader.text(home, name, "home") for name in home}, "home")
+    _check_limits(
+        reader,
+        GuideIndexPage,
+        {name: reader.text(index_page, name, "guide_index") for name in index_page},
+        "guide_index",
+    )
     site = SiteData(
         clinic=clinic_fields,
         people=people_fields,
@@ -439,8 +479,13 @@ class Seeder:
             return instance
         for name in changed:
             setattr(instance, name, fields[name])
-        instance.save_revision(log_action=True).publish()
-        self.say(what, f"updated ({', '.join(changed)}), new revision published")
+        if isinstance(instance, DraftStateMixin):
+            instance.save_revision(log_action=True).publish()
+            self.say(what, f"updated ({', '.join(changed)}), new revision published")
+        else:
+            instance.save()
+            instance.save_revision(log_action=True)
+            self.say(what, f"updated ({', '.join(changed)}), saved")
         return instance
 
     def person(self, fields):
@@ -448,7 +493,7 @@ class Seeder:
         if person is None:
             person = Person(**fields)
             person.save()
-            person.save_revision(log_action=True).publish()
+            person.save_revision(log_action=True)
             self.say(f"Person {fields['name']!r}", "created")
             return person
         return self.sync(person, fields, f"Person {fields['name']!r}")

@@ -58,7 +58,7 @@ def test_seed_builds_the_page_tree_people_and_settings():
     assert guide.author.name == "Dr. Kirk Sanford" and guide.reviewed_by.credentials == "MD"
     assert str(guide.last_reviewed) == "2025-08-26"
     assert [s[0] for s in guide.sections()][0] == "Understanding How NK Cell Therapy Works"
-    assert Person.objects.filter(live=True).count() == 2
+    assert Person.objects.count() == 2
     assert ClinicSettings.load().mexico_heading == "Considering Stem Cell Therapy in Mexico?"
     # Wagtail's placeholder welcome page is gone; ours is the only page under the root.
     assert Page.objects.filter(depth=2).count() == 1
@@ -153,7 +153,22 @@ def _duplicate_anchor(data):
     data["sections"][1]["heading"] = data["sections"][0]["heading"]
 
 
+def _long_summary(data):
+    data["summary"] = "x" * 410
+
+
+def _long_therapy_name(data):
+    data["therapy_name"] = "N" * 201
+
+
+def _future_date(data):
+    data["last_reviewed"] = "2999-01-01"
+
+
 BAD_GUIDES = [
+    (_long_summary, "summary: is 410 characters long; the admin allows at most 400"),
+    (_long_therapy_name, "therapy_name: is 201 characters long; the admin allows at most 200"),
+    (_future_date, "last_reviewed: 2999-01-01 is in the future"),
     (_missing_title, "missing required field 'title'"),
     (_unknown_block, "sections[0].content[2].video: unknown block type 'video'"),
     (_short_row, "sections[0].subsections[1].content[1].table.rows[2]: has 1 cells but the table has 2 columns"),
@@ -211,6 +226,49 @@ def test_bad_site_file_names_the_field(tmp_path):
     with pytest.raises(CommandError, match=r"site\.yaml: clinic: missing required field 'disclaimer'"):
         run_seed("--site", str(path))
     assert not ClinicSettings.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("already_seeded", [False, True], ids=["empty-db", "seeded-db"])
+def test_an_impossible_date_written_without_quotes_is_named_not_a_traceback(tmp_path, already_seeded):
+    if already_seeded:
+        run_seed()
+    before = snapshot()
+    # YAML reads an unquoted 2025-02-30 as a date itself; it must reach the seeder's own check.
+    text = GUIDE_FILE.read_text(encoding="utf-8").replace("last_reviewed: '2025-08-26'", "last_reviewed: 2025-02-30")
+    assert "last_reviewed: 2025-02-30\n" in text
+    path = tmp_path / "impossible.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        run_seed(str(path))
+    assert f"{path}: last_reviewed: '2025-02-30' is not a date that exists" in str(error.value)
+    assert "Nothing was written" in str(error.value)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_folder_named_as_a_guide_file_is_refused_by_name(tmp_path):
+    with pytest.raises(CommandError) as error:
+        run_seed(str(tmp_path))
+    assert f"{tmp_path}: is a folder; name a .yaml file" in str(error.value)
+    assert not GuidePage.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "section,field,limit",
+    [("people", "role", 200), ("people", "short_bio", 600), ("home", "summary", 400), ("clinic", "clinic_name", 200)],
+)
+def test_site_file_text_longer_than_the_admin_allows_is_refused(tmp_path, section, field, limit):
+    site = yaml.safe_load((FIXTURES / "site.yaml").read_text(encoding="utf-8"))
+    target = site[section][0] if section == "people" else site[section]
+    target[field] = "x" * (limit + 1)
+    path = write_yaml(tmp_path / "site.yaml", site)
+    where = "people[0]" if section == "people" else section
+    with pytest.raises(CommandError) as error:
+        run_seed("--site", str(path))
+    assert f"{where}.{field}: is {limit + 1} characters long; the admin allows at most {limit}" in str(error.value)
+    assert not ClinicSettings.objects.exists() and not Person.objects.exists()
 
 
 @pytest.mark.django_db
