@@ -38,7 +38,6 @@ MODEL_PERMISSIONS = {
         VIEW_PERSON,
         ("pages", "person", "add_person", "Can add person"),
         ("pages", "person", "change_person", "Can change person"),
-        ("pages", "person", "publish_person", "Can publish person"),
     ],
 }
 

@@ -25,7 +25,7 @@ def reviewer(make_staff, guide):
 @pytest.fixture
 def second_reviewer(make_staff):
     person = Person.objects.create(name="Dr. Ana Ruiz", credentials="MD", role="Physician", short_bio="Reviews.")
-    person.save_revision().publish()
+    person.save_revision()
     return make_staff("Medical reviewers", "ruiz", person=person)
 
 

@@ -121,7 +121,7 @@ def test_an_edited_reviewer_shows_at_once(client, seeded):
     primed(client)
     reviewer = GuidePage.objects.get().reviewed_by
     reviewer.short_bio = "A new biography for the medical reviewer."
-    reviewer.save_revision().publish()
+    reviewer.save()
     assert "A new biography for the medical reviewer." in visible_text(client.get(GUIDE_URL).content.decode())
 
 

@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.models import RevisionMixin
 from wagtail.search import index
 
 
-class Person(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
-    """An author or medical reviewer, kept once and chosen on each guide."""
+class Person(RevisionMixin, index.Indexed, models.Model):
+    """An author or medical reviewer, kept once and chosen on each guide.
+
+    No drafts: a change to a person (a new title, a reviewer's account linked) is meant to take
+    effect when staff press Save, as they expect. Revisions keep the history of changes.
+    """
 
     name = models.CharField(max_length=200, help_text="As patients should see it, e.g. “Dr. Félix Porras”.")
     credentials = models.CharField(max_length=100, blank=True, help_text="Degrees after the name, e.g. “MD”.")
