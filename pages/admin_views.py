@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
@@ -112,16 +113,21 @@ class GuideReviewReportView(ReportView):
         DateColumn("next_due", label="Next review due"),
         Column("reviewer_name", label="Medical reviewer"),
         Column("status_label", label="Status"),
+        Column("published", label="Published"),
     ]
-    list_export = ["title", "last_reviewed", "next_due", "reviewer_name", "status_label", "live"]
+    list_export = ["title", "last_reviewed", "next_due", "reviewer_name", "status_label", "published"]
     export_headings = {
         "title": "Guide",
         "last_reviewed": "Last reviewed",
         "next_due": "Next review due",
         "reviewer_name": "Medical reviewer",
         "status_label": "Status",
-        "live": "Published",
+        "published": "Published",
     }
+
+    def get_filename(self):
+        # Named for what it holds and when, not Wagtail's generic "spreadsheet-export".
+        return f"medical-review-dates-{timezone.localdate().isoformat()}"
 
     def get_queryset(self):
         self.queryset = GuidePage.objects.all()

@@ -66,7 +66,7 @@ def check_mark_reviewed(guide, user):
     """Raise PermissionDenied or ReviewRefused if `user` may not stamp `guide` now."""
     if not can_mark_reviewed(user, guide):
         raise PermissionDenied
-    if not guide.live or guide.live_revision is None:
+    if not guide.live or guide.live_revision_id is None:
         raise ReviewRefused(
             "This guide has not been published yet. Approve it in the Medical review workflow, "
             "choosing “Also mark as medically reviewed today”."
@@ -152,6 +152,7 @@ def guides_with_review_dates(queryset=None, today=None):
         guide.next_due = guide.next_review_due(default_months)
         guide.status_code, guide.status_label = guide.review_status(today, default_months)
         guide.reviewer_name = str(guide.reviewed_by) if guide.reviewed_by else ""
+        guide.published = "Yes" if guide.live else "No"
     guides.sort(key=lambda guide: (guide.next_due is None, guide.next_due, guide.title))
     return guides
 

@@ -1,15 +1,12 @@
 import datetime
 
-from django.contrib import messages
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
-from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
-from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,9 +15,9 @@ from pages.cache import mark_servable
 from pages.models import Person
 from pages.review import (
     REVIEW_LOG_ACTION,
-    can_mark_reviewed,
+    ReviewRefused,
     can_see_review_dates,
-    display_name,
+    check_mark_reviewed,
     guides_due,
     human_date,
 )
@@ -49,8 +46,16 @@ class MarkReviewedMenuItem(ActionMenuItem):
     order = 25
 
     def is_shown(self, context):
+        # Offered only when it will work: not for a guide that was never published or is in the
+        # workflow (its approval stamps instead), nor for a reviewer with no People record.
         # Shown even while another editor holds the page: the stamp never touches their draft.
-        return context["view"] == "edit" and can_mark_reviewed(context["request"].user, context["page"])
+        if context["view"] != "edit":
+            return False
+        try:
+            check_mark_reviewed(context["page"], context["request"].user)
+        except (PermissionDenied, ReviewRefused):
+            return False
+        return True
 
     def get_url(self, context):
         return reverse("mark_guide_reviewed", args=[context["page"].id])
@@ -131,36 +136,3 @@ def register_review_report_menu_item():
 # Marks the pages Wagtail serves to readers, the only responses the page cache may store.
 # A high order puts it innermost, after Wagtail's own view-restriction check has passed.
 hooks.register("on_serve_page", mark_servable, order=100)
-
-
-@hooks.register("before_edit_page")
-def refuse_to_save_over_a_newer_version(request, page):
-    """Two staff editing one page: the second to save must not silently replace the first one's work.
-
-    Wagtail checks this itself only for autosave and warns in the browser with JavaScript; a plain
-    form submission from an out-of-date editor would overwrite. The same test as Wagtail's
-    (EditView.is_out_of_date) is applied here to every submission of the edit form.
-    """
-    if request.method != "POST" or not request.accepts("text/html"):
-        return None
-    latest = Page.objects.get(pk=page.pk).latest_revision
-    if latest is None:
-        return None
-    if overwrite_revision_id := request.POST.get("overwrite_revision_id"):
-        out_of_date = overwrite_revision_id != str(latest.pk)
-    elif loaded_revision_id := request.POST.get("loaded_revision_id"):
-        out_of_date = loaded_revision_id != str(latest.pk) or (
-            request.POST.get("loaded_revision_created_at", "") != latest.created_at.isoformat()
-        )
-    else:
-        return None
-    if not out_of_date:
-        return None
-    who = display_name(latest.user) if latest.user else "Someone"
-    when = timezone.localtime(latest.created_at).strftime("%H:%M on %d %B %Y")
-    messages.error(
-        request,
-        f"{who} saved a newer version of this page at {when}, after you opened it. Your changes were not "
-        "saved, so theirs were not overwritten. Their version is shown here: please make your changes again.",
-    )
-    return redirect("wagtailadmin_pages:edit", page.pk)

@@ -103,6 +103,10 @@ def test_superuser_can_do_everything(guide, client, django_user_model):
     form = edit_page(client, guide)
     assert form.select_one("[name=action-publish]") is not None
     assert form.select_one("[name=last_reviewed]") is not None
+    # "Mark as reviewed" names the reviewer from their People record, so it is offered once linked.
+    assert form.find("a", href=f"/admin/guides/{guide.id}/mark-reviewed/") is None
+    Person.objects.filter(name="Dr. Félix Porras").update(user=admin)
+    form = edit_page(client, guide)
     assert form.find("a", href=f"/admin/guides/{guide.id}/mark-reviewed/") is not None
     assert client.get(settings_url()).status_code == 200
     assert client.get("/admin/reports/medical-review/").status_code == 200

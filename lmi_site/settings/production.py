@@ -32,6 +32,38 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+
+def _environment_flag(name, default):
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in ("true", "false"):
+        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    return value == "true"
+
+
+# Mail (review reminders, Wagtail's workflow notices) goes through the clinic's mail server.
+# Without EMAIL_HOST nothing is sent, and the log says so (lmi_site/mail.py).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
+    if not DEFAULT_FROM_EMAIL:
+        raise ImproperlyConfigured(
+            "EMAIL_HOST is set, so DEFAULT_FROM_EMAIL is needed too: the address the site's mail comes from."
+        )
+    _port = os.environ.get("EMAIL_PORT", "").strip() or "587"
+    if not _port.isdigit() or not 0 < int(_port) < 65536:
+        raise ImproperlyConfigured(f"EMAIL_PORT must be a port number, not {_port!r}.")
+    EMAIL_PORT = int(_port)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_SSL = _environment_flag("EMAIL_USE_SSL", "false")
+    EMAIL_USE_TLS = _environment_flag("EMAIL_USE_TLS", "false" if EMAIL_USE_SSL else "true")
+    if EMAIL_USE_SSL and EMAIL_USE_TLS:
+        raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+    EMAIL_TIMEOUT = 20
+    SERVER_EMAIL = WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+else:
+    EMAIL_BACKEND = "lmi_site.mail.UnconfiguredEmailBackend"
+
 # Where collectstatic writes and uploads are kept on disk, if not the project folder.
 STATIC_ROOT = os.environ.get("STATIC_ROOT", STATIC_ROOT)  # noqa: F405
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
@@ -61,7 +93,7 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip():
     )
     if "://" not in _media_origin:
         _media_origin = f"https://{_media_origin}"
-    for _policy in (CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY):  # noqa: F405
+    for _policy in (CONTENT_SECURITY_POLICY, PREVIEW_CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY):  # noqa: F405
         _policy["DIRECTIVES"]["img-src"] = [*_policy["DIRECTIVES"]["img-src"], _media_origin]
 
 # Several gunicorn workers each have their own memory: a publish handled by one could not clear

@@ -1,7 +1,55 @@
+import datetime
+
 from django.db import models
+from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
+
+
+class BasePageForm(WagtailAdminPageForm):
+    """Refuses to save over a version someone else saved after this editor was opened.
+
+    Wagtail itself checks this only for its autosave requests (EditView.is_out_of_date) and
+    otherwise relies on a notice drawn by JavaScript, so a Publish or Save pressed in an
+    out-of-date editor would silently replace another person's work. Unlike Wagtail's check,
+    this one ignores the editor's own autosaves: the form's `loaded_revision_created_at` stays
+    at the version the editor opened while autosave writes newer revisions of its own.
+
+    The refusal is a form error, so the editor comes back with everything typed still in it;
+    it then carries the newer version's id, so pressing Publish again saves over it on purpose.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        newer = self.newer_revision_by_someone_else()
+        if newer is not None:
+            who = newer.user.get_full_name() or newer.user.get_username() if newer.user else "Someone"
+            when = timezone.localtime(newer.created_at).strftime("%H:%M on %d %B %Y")
+            self.add_error(
+                None,
+                f"{who} saved a newer version of this page at {when}, after you opened it. Nothing was saved, "
+                "so their changes are safe, and what you typed is still here. Compare the two in the page's "
+                "History; to replace their version with yours, press the button again.",
+            )
+        return cleaned_data
+
+    def newer_revision_by_someone_else(self):
+        loaded_at = self.data.get("loaded_revision_created_at", "")
+        if not self.instance.pk or not loaded_at or self.for_user is None:
+            return None
+        try:
+            loaded_at = datetime.datetime.fromisoformat(loaded_at)
+        except ValueError:
+            return None
+        return (
+            self.instance.revisions.filter(created_at__gt=loaded_at)
+            .exclude(user=self.for_user)  # keeps revisions with no user (scripts): someone else
+            .select_related("user")
+            .order_by("-created_at")
+            .first()
+        )
 
 
 class BasePage(Page):
@@ -13,6 +61,7 @@ class BasePage(Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
+    base_form_class = BasePageForm
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
     class Meta:

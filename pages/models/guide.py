@@ -7,7 +7,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
@@ -15,7 +14,7 @@ from wagtail.search import index
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, section_anchor
 from pages.rich_text import plain_text
 
-from .base import BasePage
+from .base import BasePage, BasePageForm
 from .settings import ClinicSettings
 
 WORDS_PER_MINUTE = 200
@@ -32,6 +31,8 @@ REVIEW_STATUSES = {
     "due-soon": f"Due within {DUE_SOON_DAYS} days",
     "up-to-date": "Up to date",
     "not-reviewed": "Not reviewed yet",
+    # Patients cannot see it, so no review is due; it is reviewed on its way to publication.
+    "not-published": "Not published",
 }
 # Who may set "reviewed by" and "last reviewed": the stamp is the clinic's proof of review.
 MARK_REVIEWED_PERMISSION = "pages.mark_guide_reviewed"
@@ -52,7 +53,7 @@ def add_months(day, months):
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class GuidePageForm(WagtailAdminPageForm):
+class GuidePageForm(BasePageForm):
     """Drafts may be incomplete; pressing Publish names each thing the guide still lacks.
 
     A guide sent for review, or already in review, must keep its author: the reviewers add the
@@ -147,10 +148,12 @@ class MedicalReviewMixin(models.Model):
         return add_months(self.last_reviewed, self.effective_review_interval(default_months))
 
     def review_status(self, today=None, default_months=None):
-        """(code, label): overdue, due within 30 days, up to date, or never reviewed."""
+        """(code, label): overdue, due within 30 days, up to date, never reviewed, or not published."""
         due = self.next_review_due(default_months)
         today = today or timezone.localdate()
-        if due is None:
+        if not self.live:
+            code = "not-published"
+        elif due is None:
             code = "not-reviewed"
         elif due < today:
             code = "overdue"
@@ -214,7 +217,9 @@ class GuidePage(MedicalReviewMixin, BasePage):
     base_form_class = GuidePageForm
 
     content_panels = (
-        BasePage.content_panels + [FieldPanel("introduction"), FieldPanel("body")] + MedicalReviewMixin.review_panels
+        BasePage.content_panels
+        + [FieldPanel("therapy_name"), FieldPanel("introduction"), FieldPanel("body")]
+        + MedicalReviewMixin.review_panels
     )
     search_fields = BasePage.search_fields + [
         index.SearchField("introduction"),

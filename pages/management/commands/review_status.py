@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.review import guides_with_review_dates, human_date
+from pages.review import ReviewRefused, check_mark_reviewed, guides_with_review_dates, human_date
 
 
 class Command(BaseCommand):
@@ -44,15 +45,32 @@ class Command(BaseCommand):
             self.stderr.write(f"Not emailed: “{guide.title}” — {who} has no linked account with an email address.")
             return
         edit_url = f"{settings.WAGTAILADMIN_BASE_URL}/admin/pages/{guide.pk}/edit/"
-        send_mail(
+        sent = send_mail(
             subject=f"Medical review overdue: {guide.title}",
             message=(
                 f"Dear {guide.reviewed_by.name},\n\n"
                 f"The guide “{guide.title}” was last reviewed on {human_date(guide.last_reviewed)} "
                 f"and was due for review on {human_date(guide.next_due)}.\n\n"
-                f"Please review it and choose “Mark as reviewed” in the admin:\n{edit_url}\n"
+                f"{self.what_to_do(guide, user)}\n{edit_url}\n"
             ),
             from_email=None,
             recipient_list=[user.email],
         )
-        self.stdout.write(f"Emailed {user.email} about “{guide.title}”.")
+        if sent:
+            self.stdout.write(f"Emailed {user.email} about “{guide.title}”.")
+        else:
+            self.stderr.write(f"Not emailed: “{guide.title}” — no mail server is configured (EMAIL_HOST).")
+
+    @staticmethod
+    def what_to_do(guide, user):
+        """Ask for "Mark as reviewed" only where that button will work for this reviewer."""
+        try:
+            check_mark_reviewed(guide, user)
+        except ReviewRefused as refusal:
+            return f"Please review it. {refusal} The guide in the admin:"
+        except PermissionDenied:
+            return (
+                "Please review it. Your account cannot mark guides as reviewed yet: ask an administrator "
+                "to add it to the Medical reviewers group. The guide in the admin:"
+            )
+        return "Please review it and choose “Mark as reviewed” in the admin:"
