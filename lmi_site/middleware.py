@@ -13,12 +13,20 @@ logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the admin's own looser policy under ADMIN_URL_PREFIX."""
+    """django-csp's middleware, with the admin's own looser policy under ADMIN_URL_PREFIX.
+
+    Wagtail draws a preview by sending a made-up request for the page's public address through
+    this middleware (Page.make_preview_request marks it `is_dummy`). That page is shown inside
+    the admin's preview panel, so it gets the public policy except that the admin may frame it.
+    """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        if not report_only and parts.config is None and request.path_info.startswith(settings.ADMIN_URL_PREFIX):
-            parts.config = default_config(settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
+        if not report_only and parts.config is None:
+            if request.path_info.startswith(settings.ADMIN_URL_PREFIX):
+                parts.config = default_config(settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
+            elif getattr(request, "is_dummy", False):
+                parts.config = default_config(settings.PREVIEW_CONTENT_SECURITY_POLICY["DIRECTIVES"])
         return parts
 
 

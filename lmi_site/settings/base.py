@@ -88,6 +88,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One editor's autosave, preview and editing-session pings arrive at once. Write-ahead
+    # logging lets reads go on during a write; IMMEDIATE transactions take the write lock at
+    # their start, so a writer waits its turn (up to `timeout` seconds) instead of failing with
+    # "database is locked" when two transactions that read first both try to write.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 
 # The page cache and everything else cached: Redis when REDIS_URL is set (shared by every
 # worker and instance, so a publish anywhere reaches them all), this process's memory otherwise.
@@ -204,6 +214,10 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+# A page drawn for the admin's preview panel: the public policy, framed by the admin only.
+PREVIEW_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "frame-ancestors": [SELF]},
 }
 # The Wagtail admin gets a looser policy of its own (ContentSecurityPolicyMiddleware): Wagtail 8's
 # admin pages carry inline <script> and <style> elements (the page editor blocks without them) and it
