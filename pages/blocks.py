@@ -41,9 +41,14 @@ class ParagraphBlock(blocks.RichTextBlock):
 
 
 class ComparisonTableBlock(TypedTableBlock):
-    """A table of plain-text cells; the first cell of each row heads that row."""
+    """A table of plain-text cells; the first cell of each row heads that row.
 
-    text = blocks.CharBlock(label="Text")
+    Its caption is optional: without one, the heading of the section or subsection it stands in
+    names the table for screen readers (aria-labelledby), instead of a caption repeating it.
+    """
+
+    # Multi-line, so staff can see and edit a description cell's whole sentence.
+    text = blocks.TextBlock(label="Text", rows=3)
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -55,8 +60,6 @@ class ComparisonTableBlock(TypedTableBlock):
     def clean(self, value):
         value = super().clean(value)
         errors = []
-        if not (value.caption or "").strip():
-            errors.append(ValidationError("Give the table a caption: it names the table for screen readers."))
         if not value.columns:
             errors.append(ValidationError("A table needs at least one column."))
         if any(not (column["heading"] or "").strip() for column in value.columns):

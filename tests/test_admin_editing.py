@@ -73,17 +73,17 @@ def test_preview_shows_the_page_as_patients_will_see_it(staff_client):
     assert "A previewed title" not in staff_client.get(GUIDE_URL).content.decode()
 
 
-def test_a_table_without_a_caption_is_refused_with_a_message(staff_client):
+def test_a_table_column_without_a_heading_is_refused_with_a_message(staff_client):
     guide = GuidePage.objects.get()
     data = edit_form_data(staff_client, guide)
-    suffix = "-value-caption"
-    caption_keys = [key for key in data if key.endswith(suffix) and data[key[: -len(suffix)] + "-type"] == "table"]
-    assert len(caption_keys) == 2
-    data[caption_keys[0]] = ""
+    suffix = "-value-column-0-heading"
+    heading_keys = [key for key in data if key.endswith(suffix) and data[key[: -len(suffix)] + "-type"] == "table"]
+    assert len(heading_keys) == 2
+    data[heading_keys[0]] = ""
     data["action-publish"] = "action-publish"
     response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
     assert response.status_code == 200  # the form comes back with the error
-    assert "Give the table a caption" in response.content.decode()
+    assert "Every column needs a heading." in response.content.decode()
     guide.refresh_from_db()
     assert guide.revisions.count() == 1
 
