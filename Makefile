@@ -8,6 +8,8 @@ PORT ?= 8000
 # Production server sizing; the defaults suit the clinic's small machine.
 WEB_CONCURRENCY ?= 3
 GUNICORN_TIMEOUT ?= 30
+# How often scheduled publishing ("Go live at", "Expiry") is checked, in seconds.
+SCHEDULE_CHECK_SECONDS ?= 30
 PRODUCTION := DJANGO_SETTINGS_MODULE=lmi_site.settings.production
 BACKUP_DIR ?= backups
 
@@ -34,14 +36,18 @@ seed: migrate
 	$(BIN)/python manage.py seed_content
 
 ## make run: set up, migrate, seed and serve on http://127.0.0.1:8000/
+# Scheduled publishing ("Go live at") runs beside the server and stops with it.
 run: seed
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py publish_on_schedule --every $(SCHEDULE_CHECK_SECONDS) & scheduler=$$!; trap 'kill $$scheduler' EXIT; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make serve: the production server. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
+## make serve: the production server and scheduled publishing. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
 serve: $(BIN)/.installed-production
 	$(PRODUCTION) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(PRODUCTION) $(BIN)/python manage.py migrate --noinput
-	$(PRODUCTION) exec $(BIN)/gunicorn lmi_site.wsgi:application \
+	$(PRODUCTION) $(BIN)/python manage.py publish_on_schedule --every $(SCHEDULE_CHECK_SECONDS) & scheduler=$$!; \
+		trap 'kill $$scheduler' EXIT; trap 'exit 143' TERM INT; \
+		$(PRODUCTION) $(BIN)/gunicorn lmi_site.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --timeout $(GUNICORN_TIMEOUT) \
 		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile -
 
@@ -50,8 +56,11 @@ backup: $(BIN)/.installed-production
 	$(BIN)/python manage.py backup_content --output-dir $(BACKUP_DIR)
 
 ## make restore BACKUP=path: load a backup into an empty database (migrated first)
-restore: migrate
+# The argument is checked before anything is installed or migrated.
+restore:
 	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/<file>.tar.gz"; exit 2; }
+	@test -f "$(BACKUP)" || { echo "No backup file at $(BACKUP)"; exit 2; }
+	$(MAKE) --no-print-directory migrate
 	$(BIN)/python manage.py restore_content $(BACKUP)
 
 ## make superuser: an admin account for your own machine (asks for a password)

@@ -3,7 +3,8 @@
 One server start covers the production server's promises: the documented command starts it with
 the workers the environment asks for; static files are compressed, hashed and cached for a year;
 the security headers are sent; malformed and oversized requests get short answers with nothing
-from inside; and on PostgreSQL, a database that goes away and comes back.
+from inside; a guide scheduled in advance goes live on time and leaves no stale copy in the caches;
+and on PostgreSQL, a database that goes away and comes back.
 """
 
 import http.client
@@ -13,12 +14,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.conftest import GUIDE_URL
+from tests.test_frontend_cache import PurgeRecorder
 from tests.throwaway import execute, on_postgresql, throwaway_database
 
 LEAKS = ("Traceback", "SECRET_KEY", "DATABASE", "SELECT ", 'File "', "django.", "psycopg", "sqlite3")
@@ -64,8 +69,23 @@ def tmp_folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def production_env(tmp_folder):
+def caching_proxy():
+    """Stands in for Varnish: records the PURGE requests the site sends it."""
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    proxy.purged = []
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    yield proxy
+    proxy.shutdown()
+    proxy.server_close()
+
+
+@pytest.fixture(scope="module")
+def production_env(tmp_folder, caching_proxy):
     tmp_path = tmp_folder
+    redis_url = "redis://127.0.0.1:6379/5"
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
     with throwaway_database(tmp_path) as (database_url, name):
         env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
         env.update(
@@ -76,6 +96,9 @@ def production_env(tmp_folder):
             MEDIA_ROOT=str(tmp_path / "media"),
             WEB_CONCURRENCY="2",
             GUNICORN_TIMEOUT="20",
+            SCHEDULE_CHECK_SECONDS="5",
+            REDIS_URL=redis_url,
+            FRONTEND_CACHE_PURGE_URL=f"http://127.0.0.1:{caching_proxy.server_port}",
         )
         yield env, name
 
@@ -126,10 +149,18 @@ def assert_calm(body):
         assert leak not in text, f"{leak!r} in the response:\n{text[:2000]}"
 
 
+def command_line(pid):
+    return Path(f"/proc/{pid}/cmdline").read_text()
+
+
 def test_make_serve_runs_gunicorn_with_the_workers_and_static_files_asked_for(server, tmp_folder):
-    # gunicorn's master replaced the make recipe's shell; it runs WEB_CONCURRENCY workers.
-    (master,) = children(server.process.pid)
-    assert "gunicorn" in Path(f"/proc/{master}/cmdline").read_text()
+    # The recipe's shell runs gunicorn and, beside it, scheduled publishing.
+    (shell,) = children(server.process.pid)
+    by_program = {
+        ("gunicorn" if "gunicorn" in command_line(pid) else command_line(pid)): pid for pid in children(shell)
+    }
+    assert "manage.py\x00publish_on_schedule\x00--every\x005" in "".join(by_program)
+    master = by_program["gunicorn"]
     assert "--timeout\x0020" in Path(f"/proc/{master}/cmdline").read_text()
     assert len(children(master)) == 2
 
@@ -195,6 +226,35 @@ def test_malformed_and_oversized_requests_get_short_answers_with_nothing_from_in
     response, body = server.get("/", {"Host": "attacker.example"})
     assert response.status == 400
     assert_calm(body)
+
+
+def test_a_guide_scheduled_a_minute_ahead_goes_live_on_time_and_is_purged_from_the_caches(server, caching_proxy):
+    for _ in range(2):
+        response, body = server.get(GUIDE_URL)
+    assert response.getheader("X-Page-Cache") == "hit"
+    # Staff choose "Go live at" a minute ahead and press Publish: Wagtail keeps the revision for later.
+    schedule = (
+        "import datetime; from django.utils import timezone; from pages.models import GuidePage; "
+        "guide = GuidePage.objects.get(); guide.title = 'A correction scheduled in advance'; "
+        "guide.go_live_at = timezone.now() + datetime.timedelta(seconds=60); "
+        "revision = guide.save_revision(); revision.publish(); "
+        "print(GuidePage.objects.get().title, revision.approved_go_live_at is not None)"
+    )
+    env = dict(server.env, DJANGO_SETTINGS_MODULE="lmi_site.settings.production")
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", schedule], cwd=settings.BASE_DIR, env=env, capture_output=True
+    )
+    assert done.stdout.decode().strip().endswith("A Patient's Guide to NK Cell Therapy True"), done.stderr.decode()
+    scheduled_at = time.monotonic()
+    caching_proxy.purged.clear()
+
+    while b"A correction scheduled in advance" not in server.get(GUIDE_URL)[1]:
+        assert time.monotonic() - scheduled_at < 120, "the scheduled change was not published within two minutes"
+        time.sleep(1)
+    assert time.monotonic() - scheduled_at > 50, "published before the time staff chose"
+    assert ("localhost", GUIDE_URL) in caching_proxy.purged
+    response, body = server.get("/guides/")
+    assert b"A correction scheduled in advance" in body
 
 
 def test_when_postgresql_goes_away_pages_answer_503_and_recover_by_themselves(server):
