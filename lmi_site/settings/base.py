@@ -239,4 +239,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Django's own logging prints to the console in DEBUG as well; without this every line of
+    # Django's showed twice in development, once from its handler and once from the root's.
+    # (runserver's request lines go through django.server's own handler, which stays.)
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
