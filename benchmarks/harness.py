@@ -88,11 +88,20 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(env, workers=2, port=None):
+def gunicorn(env, workers=2, port=None, threads=1):
     """A gunicorn serving the site on 127.0.0.1; yields its base URL and stops it afterwards."""
     port = port or free_port()
     process = subprocess.Popen(
-        [str(GUNICORN), "lmi_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        [
+            str(GUNICORN),
+            "lmi_site.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ],
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
-from pages.models import GuidePage
+from pages.models import GuideIndexPage, GuidePage, HomePage
 from tests.admin_forms import block_form_data
 from tests.conftest import GUIDE_URL, visible_text
 
@@ -161,3 +161,58 @@ def test_an_image_in_a_figure_must_have_alt_text(staff_client, library_image, de
     assert expected in html
     guide.refresh_from_db()
     assert guide.revisions.count() == 1
+
+
+@pytest.mark.parametrize("model", [HomePage, GuideIndexPage, GuidePage])
+def test_every_field_a_page_type_adds_is_in_its_editor(model):
+    """A field the model needs but no panel shows makes Publish fail with a 500 (as therapy_name once did)."""
+    own_fields = {field.name for field in model._meta.local_concrete_fields if field.editable} - {"page_ptr"}
+    form_fields = set(model.get_edit_handler().get_form_class().base_fields)
+    assert own_fields <= form_fields, f"not in the editor: {sorted(own_fields - form_fields)}"
+
+
+def test_a_missing_required_field_comes_back_as_a_form_error_not_a_500(staff_client):
+    guide = GuidePage.objects.get()
+    data = edit_form_data(staff_client, guide)
+    data["therapy_name"] = ""
+    data["action-publish"] = "action-publish"
+    response = staff_client.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    field = soup.select_one("[name=therapy_name]")
+    assert field.get("aria-invalid") == "true"
+    assert "This field is required." in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.therapy_name == "NK cell therapy" and guide.revisions.count() == 1
+
+
+def test_the_page_drawn_for_the_preview_panel_may_be_framed_by_the_admin_only(staff_client):
+    guide = GuidePage.objects.get()
+    preview_url = f"/admin/pages/{guide.id}/edit/preview/"
+    assert staff_client.post(preview_url, edit_form_data(staff_client, guide)).json()["is_valid"] is True
+    preview = staff_client.get(preview_url)
+    policy = dict(part.strip().split(" ", 1) for part in preview["Content-Security-Policy"].split(";"))
+    assert policy["frame-ancestors"] == "'self'"
+    assert policy["script-src"] == policy["style-src"] == "'self'"  # otherwise the public policy
+    public = staff_client.get(GUIDE_URL)["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in public
+
+
+def test_a_person_saved_in_the_admin_takes_effect_at_once(staff_client, make_staff):
+    from pages.models import Person
+
+    reviewer, _ = make_staff("Medical reviewers", "porras")
+    person = Person.objects.get(name="Dr. Félix Porras")
+    url = f"/admin/snippets/pages/person/edit/{person.pk}/"
+    edit = BeautifulSoup(staff_client.get(url).content, "html.parser")
+    # The main button saves; there is no draft state to forget to publish.
+    assert edit.select_one("form button[type=submit]").get_text(strip=True) == "Save"
+    assert "Publish" not in edit.get_text()
+    data = querydict_from_html(staff_client.get(url).content.decode(), form_id="w-editor-form")
+    data["user"] = str(reviewer.pk)
+    data["role"] = "Medical Director, changed in the admin"
+    assert staff_client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert person.user == reviewer and person.role == "Medical Director, changed in the admin"
+    staff_client.logout()
+    assert "Medical Director, changed in the admin" in staff_client.get(GUIDE_URL).content.decode()

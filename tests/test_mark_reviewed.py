@@ -132,6 +132,18 @@ def test_a_guide_in_the_workflow_is_stamped_by_approving_it_instead(reviewer, ma
     assert response.status_code == 409
     assert "This guide is in the Medical review workflow" in response.content.decode()
     assert GuidePage.objects.get().live_revision.as_object().last_reviewed == datetime.date(2025, 8, 26)
+    # The editor does not offer what would be refused.
+    edit = client.get(f"/admin/pages/{guide.id}/edit/").content.decode()
+    assert mark_url(guide) not in edit
+
+
+def test_the_action_is_not_offered_for_a_guide_never_published_or_to_an_unlinked_reviewer(make_staff, guide, reviewer):
+    _, unlinked = make_staff("Medical reviewers", "unlinked")
+    assert mark_url(guide) not in unlinked.get(f"/admin/pages/{guide.id}/edit/").content.decode()
+    _, linked = reviewer
+    assert mark_url(guide) in linked.get(f"/admin/pages/{guide.id}/edit/").content.decode()
+    guide.unpublish()
+    assert mark_url(guide) not in linked.get(f"/admin/pages/{guide.id}/edit/").content.decode()
 
 
 @pytest.mark.parametrize("group", ["Editors", "Moderators"])

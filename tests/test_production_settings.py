@@ -134,3 +134,70 @@ def test_production_caches_only_in_a_store_every_worker_shares(redis_url, backen
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == backend
+
+
+MAIL_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.DEFAULT_FROM_EMAIL, "
+    "s.SERVER_EMAIL, s.WAGTAILADMIN_NOTIFICATION_FROM_EMAIL, s.EMAIL_HOST_USER)"
+)
+
+
+def test_production_takes_its_mail_server_and_sender_from_the_environment():
+    mail = {
+        "EMAIL_HOST": "smtp.clinic.example",
+        "DEFAULT_FROM_EMAIL": "guides@clinic.example",
+        "EMAIL_HOST_USER": "guides",
+        "EMAIL_HOST_PASSWORD": "from-the-environment",
+    }
+    result = run_with({**PRODUCTION_ENV, **mail}, MAIL_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.clinic.example",
+        "587",
+        "True",
+        "False",
+        "guides@clinic.example",
+        "guides@clinic.example",
+        "guides@clinic.example",
+        "guides",
+    ]
+    result = run_with({**PRODUCTION_ENV, **mail, "EMAIL_PORT": "465", "EMAIL_USE_SSL": "true"}, MAIL_SETTINGS)
+    assert result.stdout.split()[2:5] == ["465", "False", "True"]
+
+
+def test_production_without_a_mail_server_sends_nothing_and_never_from_webmaster_at_localhost():
+    result = run_with(
+        PRODUCTION_ENV,
+        "import django; django.setup(); from django.core.mail import send_mail; "
+        "print(send_mail('A subject', 'A body naming a patient', None, ['someone@example.org']))",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0"
+    assert "Not sent, because EMAIL_HOST is not set: 'A subject'" in result.stderr
+    assert "naming a patient" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ({"EMAIL_HOST": "smtp.clinic.example"}, "EMAIL_HOST is set, so DEFAULT_FROM_EMAIL is needed too"),
+        (
+            {"EMAIL_HOST": "smtp.x", "DEFAULT_FROM_EMAIL": "a@x", "EMAIL_PORT": "smtp"},
+            "EMAIL_PORT must be a port number, not 'smtp'",
+        ),
+        (
+            {"EMAIL_HOST": "smtp.x", "DEFAULT_FROM_EMAIL": "a@x", "EMAIL_USE_TLS": "yes"},
+            "EMAIL_USE_TLS must be true or false, not 'yes'",
+        ),
+        (
+            {"EMAIL_HOST": "smtp.x", "DEFAULT_FROM_EMAIL": "a@x", "EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"},
+            "Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both",
+        ),
+    ],
+)
+def test_production_refuses_a_half_configured_mail_server_naming_what_is_wrong(extra, message):
+    result = run_with({**PRODUCTION_ENV, **extra})
+    assert result.returncode != 0 and "started" not in result.stdout
+    assert message in result.stderr

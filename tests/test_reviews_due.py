@@ -51,6 +51,39 @@ def test_dashboard_panel_lists_overdue_and_due_soon_soonest_first(moderator_clie
     assert "15 January 2021" in panel.get_text()
 
 
+def test_dashboard_panel_marks_overdue_guides_out(moderator_client, guides):
+    soup = BeautifulSoup(moderator_client.get("/admin/").content, "html.parser")
+    rows = soup.select("#guide-reviews-due-section tbody tr")
+    overdue_tag = rows[0].select_one(".guide-review-overdue")
+    assert overdue_tag is not None and normalise(overdue_tag.get_text()) == "Overdue"
+    assert rows[1].select_one(".guide-review-overdue") is None
+
+
+def test_a_guide_never_published_is_not_called_up_to_date(moderator_client, guides):
+    """A draft with a review date is not 'Up to date': patients cannot see it at all."""
+    from pages.seeding import seed
+
+    seed(guide_paths=[TEST_FIXTURES / "guides" / "second-guide.yaml"])
+    draft = GuidePage.objects.get(slug="second-test-guide")
+    draft.last_reviewed = TODAY
+    draft.save_revision().publish()
+    draft.unpublish()
+    soup = BeautifulSoup(moderator_client.get("/admin/reports/medical-review/").content, "html.parser")
+    headings = [normalise(th.get_text()) for th in soup.select("table thead th")]
+    assert headings[-1] == "Published"
+    rows = {
+        normalise(tr.td.get_text(" ")): [normalise(td.get_text(" ")) for td in tr.select("td")]
+        for tr in soup.select("table tbody tr")
+    }
+    assert rows[draft.title][-2:] == ["Not published", "No"]
+    assert rows[guides[0].title][-2:] == ["Overdue", "Yes"]
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("review_status", stdout=out)
+    (line,) = [line for line in out.getvalue().splitlines() if line.startswith(draft.title)]
+    assert line.endswith("Not published") and "Up to date" not in line
+
+
 def test_report_lists_every_guide_and_filters_by_status(moderator_client, guides):
     overdue, soon = guides
     soup = BeautifulSoup(moderator_client.get("/admin/reports/medical-review/").content, "html.parser")
@@ -71,7 +104,9 @@ def test_report_exports_csv_and_xlsx(moderator_client, guides):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["Guide", "Last reviewed", "Next review due", "Medical reviewer", "Status", "Published"]
     assert rows[1][:5] == [overdue.title, "2020-01-15", "2021-01-15", "Dr. Félix Porras, MD", "Overdue"]
+    assert response["Content-Disposition"] == f'attachment; filename="medical-review-dates-{TODAY.isoformat()}.csv"'
     response = moderator_client.get("/admin/reports/medical-review/?export=xlsx")
+    assert response["Content-Disposition"] == f'attachment; filename="medical-review-dates-{TODAY.isoformat()}.xlsx"'
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.cell(2, 1).value == overdue.title
     next_due = sheet.cell(2, 3).value
@@ -108,6 +143,32 @@ def test_review_status_exits_1_when_overdue_and_emails_the_reviewer(make_staff, 
     assert message.subject == f"Medical review overdue: {overdue.title}"
     assert "was last reviewed on 15 January 2020" in message.body
     assert f"/admin/pages/{overdue.id}/edit/" in message.body
+    assert "choose “Mark as reviewed” in the admin" in message.body
+
+
+def test_the_reminder_for_a_guide_in_the_workflow_does_not_ask_for_mark_as_reviewed(make_staff, guides):
+    overdue, _ = guides
+    make_staff(
+        "Medical reviewers", "porras", person=Person.objects.get(name="Dr. Félix Porras"), email="fp@clinic.test"
+    )
+    overdue.get_workflow().start(overdue, make_staff("Editors")[0])
+    with pytest.raises(CommandError):
+        call_command("review_status", "--notify", stdout=io.StringIO(), stderr=io.StringIO())
+    (message,) = [m for m in mail.outbox if m.subject.startswith("Medical review overdue")]
+    assert "Mark as reviewed" not in message.body
+    assert "This guide is in the Medical review workflow. Approve it there" in message.body
+
+
+def test_the_reminder_says_plainly_when_no_mail_server_is_configured(make_staff, guides, settings):
+    settings.EMAIL_BACKEND = "lmi_site.mail.UnconfiguredEmailBackend"
+    make_staff(
+        "Medical reviewers", "porras", person=Person.objects.get(name="Dr. Félix Porras"), email="fp@clinic.test"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("review_status", "--notify", stdout=out, stderr=err)
+    assert "no mail server is configured (EMAIL_HOST)" in err.getvalue()
+    assert "Emailed" not in out.getvalue()
 
 
 def test_review_status_without_notify_sends_nothing(guides):

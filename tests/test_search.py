@@ -125,10 +125,15 @@ def test_results_are_paginated(client, seeded):
         assert result_links(soup)
 
 
-@pytest.mark.parametrize("path", ["/", "/guides/", GUIDE_URL, "/search/?q=x", "/missing/"])
-def test_a_search_box_is_on_every_page(client, seeded, path):
+@pytest.mark.parametrize(
+    "path", ["/", "/guides/", GUIDE_URL, "/search/?q=x", "/search/", "/search/?q=zzzz", "/missing/"]
+)
+def test_exactly_one_search_box_is_on_every_page(client, seeded, path):
     soup = BeautifulSoup(client.get(path).content, "html.parser")
-    form = soup.select_one("header form[role=search]")
+    (form,) = soup.select("form[role=search]")
+    # In the header, except where the page's own content is about searching.
+    in_main = path.startswith(("/search/", "/missing/"))
+    assert form.find_parent("main" if in_main else "header") is not None
     assert form["action"] == "/search/" and form["method"] == "get"
     field = form.select_one("input[name=q]")
     assert form.select_one(f"label[for={field['id']}]").get_text() == "Search the guides"
