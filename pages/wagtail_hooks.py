@@ -2,10 +2,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.pages.edit import EditView
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -136,3 +138,38 @@ def register_review_report_menu_item():
 # Marks the pages Wagtail serves to readers, the only responses the page cache may store.
 # A high order puts it innermost, after Wagtail's own view-restriction check has passed.
 hooks.register("on_serve_page", mark_servable, order=100)
+
+
+# --- a new guide published while its first autosave is still on its way -------------------------
+
+
+JUST_AUTOSAVED_MINUTES = 10
+
+
+@hooks.register("before_create_page")
+def publish_into_the_draft_just_autosaved(request, parent_page, page_class):
+    """A Publish pressed a moment after typing stops can reach the "add page" address after
+    Wagtail's autosave has already created the page from the same form, but before the editor
+    has switched itself to that page's edit address. The form's slug then clashes with the
+    page it just made, and staff see "could not be created" with nothing wrong in their form.
+
+    Wagtail does not guard that moment, so this does: a plain (not autosave) submission of the
+    add form whose slug is that of a never-published draft this same person started minutes
+    ago, with no one else's revisions, is handled as an edit of that draft.
+    """
+    if request.method != "POST" or not request.accepts("text/html") or not request.POST.get("slug"):
+        return None
+    draft = (
+        parent_page.get_children()
+        .filter(slug=request.POST["slug"], owner=request.user, live=False, first_published_at__isnull=True)
+        .first()
+    )
+    if draft is None or draft.specific_class is not page_class:
+        return None
+    revisions = draft.revisions.all()
+    first = revisions.order_by("created_at").first()
+    if first is None or revisions.exclude(user=request.user).exists():
+        return None
+    if timezone.now() - first.created_at > datetime.timedelta(minutes=JUST_AUTOSAVED_MINUTES):
+        return None
+    return EditView.as_view()(request, page_id=draft.pk)

@@ -1,0 +1,73 @@
+"""What clinic staff do in the Wagtail admin, step by step, as they do it in Chromium."""
+
+import re
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+PASSWORD = "a-long-browser-password"
+# Screenshots of the editor for the README's "Editing guides", retaken by every run of the tests.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def staff_member(username, group=None, superuser=False, first_name=""):
+    users = get_user_model()
+    if superuser:
+        user = users.objects.create_superuser(username, f"{username}@clinic.test", PASSWORD, first_name=first_name)
+    else:
+        user = users.objects.create_user(username, f"{username}@clinic.test", PASSWORD, first_name=first_name)
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def sign_in(browser, site, username, viewport=None):
+    """A new browser window, signed in to the admin through its sign-in form."""
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(site + "/admin/")
+    return page
+
+
+def wait_for_autosave(page):
+    """Wagtail saves a draft by itself shortly after typing stops, and says "Saved"."""
+    page.locator("#w-autosave-indicator").get_by_text("Saved", exact=True).wait_for(state="visible", timeout=20_000)
+
+
+def press_action(page, name):
+    """A button of the editor's action menu: the main one, or one behind "More actions"."""
+    button = page.locator("footer").get_by_role("button", name=name, exact=True)
+    if not button.is_visible():
+        page.locator("footer").get_by_role("button", name="More actions").click()
+    button.click()
+
+
+def choose_person(page, field, name):
+    page.locator(f"#id_{field}-chooser").get_by_role("button", name="Choose person").click()
+    modal = page.locator(".modal-dialog")
+    modal.get_by_role("link", name=name).click()
+    modal.wait_for(state="hidden")
+
+
+def type_into_rich_text(editable, text):
+    """Click at the end of a rich-text field's words and type, as a person adds to a paragraph."""
+    editable.click()
+    editable.press("End")
+    editable.press_sequentially(text)
+
+
+def success_message(page):
+    return page.locator(".messages .success, [role=status].messages, .messages li.success").first
+
+
+def no_problems(page):
+    """Nothing went wrong in the page's scripts, and the security policy refused nothing."""
+    ignorable = re.compile(r"favicon\.ico")
+    return [problem for problem in page.problems if not ignorable.search(problem)]
