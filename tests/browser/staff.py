@@ -36,6 +36,16 @@ def sign_in(browser, site, username, viewport=None):
     return page
 
 
+def open_editor(page, site, page_id):
+    """The page's editor, once it is ready for typing.
+
+    Wagtail notes the form's starting state two seconds after the editor opens and autosaves
+    only changes made after that; a person reading the page first never notices, so wait as they do.
+    """
+    page.goto(f"{site}/admin/pages/{page_id}/edit/")
+    page.wait_for_timeout(2500)
+
+
 def wait_for_autosave(page):
     """Wagtail saves a draft by itself shortly after typing stops, and says "Saved"."""
     page.locator("#w-autosave-indicator").get_by_text("Saved", exact=True).wait_for(state="visible", timeout=20_000)

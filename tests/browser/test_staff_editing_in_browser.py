@@ -7,18 +7,21 @@ JavaScript, autosave and preview show those. Each test signs in through the sign
 
 import pytest
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
-from pages.models import GuidePage
+from pages.models import GuidePage, Person
 from tests.browser.staff import (
     SCREENSHOTS,
     choose_person,
     no_problems,
+    open_editor,
     press_action,
     sign_in,
     staff_member,
     type_into_rich_text,
     wait_for_autosave,
 )
+from tests.conftest import GUIDE_URL
 
 pytestmark = pytest.mark.browser
 
@@ -120,4 +123,168 @@ def test_a_new_guide_missing_its_therapy_name_comes_back_with_the_field_named(si
     assert therapy.get_attribute("aria-invalid") == "true"
     field = page.locator("[data-field-wrapper]").filter(has=therapy)
     assert field.get_by_text("This field is required.").is_visible()
+    page.context.close()
+
+
+def test_a_moderator_edits_a_paragraph_and_a_table_cell_lets_autosave_happen_and_publishes_once(site, chromium):
+    staff_member("mo", "Moderators")
+    guide = GuidePage.objects.get()
+    page = sign_in(chromium, site, "mo")
+    open_editor(page, site, guide.id)
+
+    first_paragraph = page.locator("[data-contentpath=body] [data-contentpath=content] [contenteditable=true]").first
+    type_into_rich_text(first_paragraph, " A sentence added in the browser.")
+    # A description cell is a multi-line box that shows its whole sentence.
+    cells = page.locator("[data-contentpath=body] textarea")
+    # A textarea's words are its value, which text locators do not read.
+    index = cells.evaluate_all("cells => cells.findIndex(c => c.value.startsWith('The natural process where NK'))")
+    cell = cells.nth(index)
+    assert cell.evaluate("c => c.tagName") == "TEXTAREA"
+    assert cell.evaluate("c => c.scrollHeight <= c.clientHeight + 2"), "the cell hides part of its text"
+    assert cell.bounding_box()["width"] >= 250
+    cell.click()
+    cell.press("Control+a")
+    cell.press_sequentially("A description edited in the browser, long enough to need two lines in its cell.")
+    cell.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "editor-edit-a-table.png")
+
+    wait_for_autosave(page)
+    press_action(page, "Publish")
+    page.get_by_text(f"Page '{guide.title}' has been published.").wait_for()
+    assert page.get_by_text("saved a newer version").count() == 0
+    assert no_problems(page) == []
+
+    page.goto(site + GUIDE_URL)
+    assert page.get_by_text("A sentence added in the browser.").is_visible()
+    cell = page.locator("td", has_text="A description edited in the browser")
+    assert cell.count() == 1
+    page.context.close()
+
+
+def test_the_preview_panel_shows_the_guide_as_patients_will_see_it(site, chromium):
+    staff_member("mo", "Moderators")
+    guide = GuidePage.objects.get()
+    page = sign_in(chromium, site, "mo")
+    open_editor(page, site, guide.id)
+    page.locator("#id_title").fill("A title seen in the preview")
+    page.get_by_role("button", name="Toggle preview").click()
+    preview = page.frame_locator("iframe[title='Preview']").first
+    preview.get_by_role("heading", level=1, name="A title seen in the preview").wait_for(timeout=20_000)
+    assert preview.get_by_role("heading", level=2, name="Understanding How NK Cell Therapy Works").is_visible()
+    page.screenshot(path=SCREENSHOTS / "editor-preview.png")
+    assert no_problems(page) == []
+    page.context.close()
+
+
+def test_two_people_edit_at_once_and_the_second_is_told_with_nothing_lost(site, chromium):
+    staff_member("amira", "Moderators", first_name="Amira")
+    staff_member("ben", "Moderators", first_name="Ben")
+    guide = GuidePage.objects.get()
+    amira, ben = sign_in(chromium, site, "amira"), sign_in(chromium, site, "ben")
+    for person in (amira, ben):
+        open_editor(person, site, guide.id)
+
+    amira.locator("#id_summary").fill("Amira's summary, published first.")
+    wait_for_autosave(amira)
+    press_action(amira, "Publish")
+    amira.get_by_text(f"Page '{guide.title}' has been published.").wait_for()
+
+    ben.locator("#id_summary").fill("Ben's summary, typed meanwhile.")
+    press_action(ben, "Publish")
+    ben.get_by_text("Amira saved a newer version of this page").wait_for()
+    assert ben.get_by_text(
+        "Nothing was saved, so their changes are safe, and what you typed is still here."
+    ).is_visible()
+    assert ben.locator("#id_summary").input_value() == "Ben's summary, typed meanwhile."
+    guide.refresh_from_db()
+    assert guide.summary == "Amira's summary, published first."
+
+    # Having been told, Ben can still publish his version on purpose; Amira's stays in the history.
+    press_action(ben, "Publish")
+    ben.get_by_text(f"Page '{guide.title}' has been published.").wait_for()
+    guide.refresh_from_db()
+    assert guide.summary == "Ben's summary, typed meanwhile."
+    summaries = [revision.content["summary"] for revision in guide.revisions.order_by("created_at")]
+    assert "Amira's summary, published first." in summaries
+    for person in (amira, ben):
+        person.context.close()
+
+
+def test_an_editor_submits_a_guide_to_medical_review_first_time(site, chromium):
+    staff_member("ed", "Editors")
+    guide = GuidePage.objects.get()
+    page = sign_in(chromium, site, "ed")
+    open_editor(page, site, guide.id)
+    page.locator("#id_summary").fill("A summary an editor changed, for the reviewers.")
+    wait_for_autosave(page)
+    press_action(page, "Submit to Medical review")
+    page.get_by_text(f"Page '{guide.title}' has been submitted for moderation.").wait_for()
+    guide.refresh_from_db()
+    assert guide.workflow_in_progress
+    assert guide.get_latest_revision_as_object().summary == "A summary an editor changed, for the reviewers."
+    assert no_problems(page) == []
+    page.context.close()
+
+
+def test_linking_a_reviewers_account_on_their_people_record_takes_effect_on_save(site, chromium):
+    staff_member("admin", superuser=True)
+    staff_member("porras", "Medical reviewers")
+    guide = GuidePage.objects.get()
+    admin = sign_in(chromium, site, "admin")
+    admin.get_by_role("link", name="People").click()
+    admin.get_by_role("link", name="Dr. Félix Porras").click()
+    admin.get_by_role("combobox", name="Admin account").select_option(label="porras")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    admin.get_by_text("'Dr. Félix Porras, MD' updated.").wait_for()
+    assert Person.objects.get(name="Dr. Félix Porras").user.username == "porras"
+
+    # The reviewer can now mark the guide as reviewed, at once: there is nothing to publish first.
+    reviewer = sign_in(chromium, site, "porras")
+    open_editor(reviewer, site, guide.id)
+    action = reviewer.get_by_role("link", name="Mark as reviewed")
+    if not action.is_visible():
+        reviewer.locator("footer").get_by_role("button", name="More actions").click()
+    action.click()
+    reviewer.get_by_role("button", name="Mark as reviewed").click()
+    reviewer.get_by_text("is marked as medically reviewed today and published").wait_for()
+    reviewer.goto(site + GUIDE_URL)
+    assert reviewer.get_by_text(format_date(timezone.localdate(), "j F Y")).first.is_visible()
+    for page in (admin, reviewer):
+        page.context.close()
+
+
+def test_deleting_a_person_named_on_a_guide_is_refused_with_a_message(site, chromium):
+    staff_member("admin", superuser=True)
+    page = sign_in(chromium, site, "admin")
+    page.get_by_role("link", name="People").click()
+    page.get_by_role("link", name="Dr. Kirk Sanford").click()
+    page.locator("header").get_by_role("button", name="Actions").click()
+    page.get_by_role("link", name="Delete").click()
+    page.get_by_text("One or more references to this person prevent it from being deleted.").wait_for()
+    assert page.get_by_role("button", name="Yes, delete").count() == 0
+    assert Person.objects.filter(name="Dr. Kirk Sanford").exists()
+    page.context.close()
+
+
+def test_signed_in_staff_get_the_editing_bar_on_public_pages_and_readers_never_do(site, chromium):
+    staff_member("mo", "Moderators")
+    reader = chromium.new_context().new_page()
+    for _ in range(2):
+        response = reader.goto(site + GUIDE_URL)
+    assert response.headers.get("x-page-cache") == "hit"
+    assert reader.locator("wagtail-userbar").count() == 0
+
+    page = sign_in(chromium, site, "mo")
+    response = page.goto(site + GUIDE_URL)
+    assert response.headers.get("x-page-cache") != "hit"
+    page.get_by_role("button", name="View Wagtail quick actions").click()
+    page.get_by_role("menuitem", name="Edit this page").click()
+    page.wait_for_url(f"{site}/admin/pages/{GuidePage.objects.get().id}/edit/")
+    assert no_problems(page) == []  # the bar broke nothing, and the page's security policy allowed it
+
+    # What readers get from the cache still has no bar.
+    response = reader.goto(site + GUIDE_URL)
+    assert response.headers.get("x-page-cache") == "hit"
+    assert reader.locator("wagtail-userbar").count() == 0
+    reader.context.close()
     page.context.close()
