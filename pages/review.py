@@ -16,6 +16,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from pages.models import ClinicSettings, GuidePage, Person
 from pages.models.guide import MARK_REVIEWED_PERMISSION
+from pages.models.people import display_name
 
 REVIEW_LOG_ACTION = "pages.mark_reviewed"
 DATE_STYLE = "j F Y"  # the one way the site writes dates: 26 August 2025
@@ -31,10 +32,6 @@ SEES_REVIEW_DATES = ["add", "change", "publish"]
 
 def human_date(day):
     return format_date(day, DATE_STYLE) if day else ""
-
-
-def display_name(user):
-    return user.get_full_name() or user.get_username()
 
 
 def can_see_review_dates(user):

@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from .people import display_name
+
 
 class BasePageForm(WagtailAdminPageForm):
     """Refuses to save over a version someone else saved after this editor was opened.
@@ -25,7 +27,7 @@ class BasePageForm(WagtailAdminPageForm):
         cleaned_data = super().clean()
         newer = self.newer_revision_by_someone_else()
         if newer is not None:
-            who = newer.user.get_full_name() or newer.user.get_username() if newer.user else "Someone"
+            who = display_name(newer.user) if newer.user else "Someone"
             when = timezone.localtime(newer.created_at).strftime("%H:%M on %d %B %Y")
             self.add_error(
                 None,

@@ -5,6 +5,11 @@ from wagtail.models import RevisionMixin
 from wagtail.search import index
 
 
+def display_name(user):
+    """How a staff member is named to other staff: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
 class Person(RevisionMixin, index.Indexed, models.Model):
     """An author or medical reviewer, kept once and chosen on each guide.
 
