@@ -201,3 +201,17 @@ def test_production_refuses_a_half_configured_mail_server_naming_what_is_wrong(e
     result = run_with({**PRODUCTION_ENV, **extra})
     assert result.returncode != 0 and "started" not in result.stdout
     assert message in result.stderr
+
+
+def test_production_lets_the_admin_frame_its_preview_and_nothing_frame_public_pages():
+    result = run_with(
+        {**PRODUCTION_ENV, "AWS_STORAGE_BUCKET_NAME": "uploads", "AWS_S3_CUSTOM_DOMAIN": "media.example.org"},
+        "import django; django.setup(); from django.conf import settings as s; "
+        "p, v = s.CONTENT_SECURITY_POLICY['DIRECTIVES'], s.PREVIEW_CONTENT_SECURITY_POLICY['DIRECTIVES']; "
+        "print(p['frame-ancestors'], v['frame-ancestors'], v['script-src'], v['img-src'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip()
+        == "[\"'none'\"] [\"'self'\"] [\"'self'\"] [\"'self'\", 'data:', 'https://media.example.org']"
+    )
