@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lmi_site import views as site_views
 from pages import views
 
 # The 500 page never touches the database; the 404 page uses Django's default view and templates/404.html.
@@ -19,6 +20,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("healthz", site_views.health, name="health"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
 ]
 
 if settings.DEBUG:

@@ -196,6 +196,10 @@ def test_production_sends_the_security_headers_and_redirects_plain_http(server):
     cookies = response.getheader("Set-Cookie")
     assert "csrftoken=" in cookies and "Secure" in cookies
 
+    # A load balancer's health check reaches the instance over plain HTTP and is answered there.
+    response, body = server.get("/healthz", proto=None)
+    assert response.status == 200 and b'"database": "ok", "cache": "ok"' in body
+
     # Without the proxy's X-Forwarded-Proto: https, the visitor is sent to https.
     response, _ = server.get("/guides/", proto=None)
     assert response.status == 301
@@ -279,6 +283,9 @@ def test_when_postgresql_goes_away_pages_answer_503_and_recover_by_themselves(se
         assert response.getheader("Retry-After") == "30"
         assert b"The guides are briefly unavailable" in body
         assert_calm(body)
+
+    response, body = server.get("/healthz", proto=None)
+    assert response.status == 503 and b'"database": "unavailable", "cache": "ok"' in body
 
     # ...while a page already in the shared cache is still served to readers.
     response, body = server.get("/")

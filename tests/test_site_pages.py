@@ -2,6 +2,7 @@
 
 from urllib.parse import urldefrag, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 
 from pages.models import GuidePage
@@ -61,3 +62,24 @@ def test_no_broken_internal_links_or_missing_static_files(client, seeded):
             to_visit.append(path)
     assert {"/", "/guides/", GUIDE_URL} <= seen
     assert any(asset.endswith(".css") for asset in checked_assets)
+
+
+@pytest.mark.parametrize("path", ["/", "/guides/", GUIDE_URL, "/search/?q=nk", "/no-such-page/"])
+def test_every_page_names_the_sites_own_icons_and_each_one_is_there(client, seeded, path):
+    soup = BeautifulSoup(client.get(path).content, "html.parser")
+    icons = {link["href"]: link.get("type", "") for link in soup.select("link[rel=icon], link[rel=apple-touch-icon]")}
+    assert len(icons) == 3
+    for href, declared in icons.items():
+        assert href.startswith("/static/icons/")  # from the site itself, never another origin
+        response = client.get(href)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("image/")
+        if declared:
+            assert response["Content-Type"].startswith(declared)
+
+
+def test_favicon_ico_at_the_root_leads_to_the_sites_icon(client, seeded):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and icon["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
