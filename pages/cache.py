@@ -16,11 +16,17 @@ than leaving a stale cache) and again after the commit (so a request that read t
 between the first replacement and the commit is invalidated too). The token lives in the same
 shared cache as the pages, so every app instance sees the change on its next request.
 
-What is never served from or stored in the cache: anything but GET; any URL with a query
-string (search results and other user input); requests that carry a session cookie (logged-in
-editors, and anyone whose session holds state); anything not served through Wagtail's page
-serving (the admin, previews, search, redirects); and responses that are not a plain 200, set
-a cookie, vary on anything, or say private/no-store.
+Query strings: links shared on social media or in newsletters carry tracking parameters
+(?fbclid=…, ?utm_source=…), and anyone can add random ones. A page that does not read the query
+string (every page type, unless it sets `reads_query_string = True`) is stored and served by its
+path alone, whatever query string comes with it, so such links cost a cache hit like any other.
+A page that reads it is never stored when a query string is present, nor served from a copy then.
+
+What is never served from or stored in the cache: anything but GET; requests that carry a
+session cookie (logged-in editors, and anyone whose session holds state); anything not served
+through Wagtail's page serving (the admin, previews, search, which reads its query string,
+redirects); and responses that are not a plain 200, set a cookie, vary on anything, or say
+private/no-store.
 """
 
 import hashlib
@@ -82,6 +88,7 @@ def mark_servable(serve_next):
 
     def serve(page, request, serve_args, serve_kwargs):
         request.page_cache_allowed = True
+        request.page_reads_query_string = getattr(page, "reads_query_string", True)
         return serve_next(page, request, serve_args, serve_kwargs)
 
     return serve
@@ -107,11 +114,7 @@ def connect_signals():
 
 
 def _request_allowed(request):
-    return (
-        request.method == "GET"
-        and not request.META.get("QUERY_STRING")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
+    return request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def response_storable(response):
@@ -125,8 +128,9 @@ def response_storable(response):
 
 
 def _key(request):
+    # The path alone, never the query string (see the module's docstring).
     url = f"{request.scheme}://{request.get_host()}{request.path}"
-    return "pagecache:page:" + hashlib.sha256(url.encode()).hexdigest()
+    return "pagecache:page:v2:" + hashlib.sha256(url.encode()).hexdigest()
 
 
 def _lookup(cache, key):
@@ -176,17 +180,22 @@ class PageCacheMiddleware:
         except Exception:
             logger.exception("Page cache unavailable; serving the page uncached")
             return self.get_response(request)
+        with_query = bool(request.META.get("QUERY_STRING"))
         if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content, headers=headers)
-            response["X-Page-Cache"] = "hit"
-            return response
+            content, headers, reads_query_string = stored
+            if not (with_query and reads_query_string):
+                response = HttpResponse(content, headers=headers)
+                response["X-Page-Cache"] = "hit"
+                return response
 
         response = self.get_response(request)
-        if getattr(request, "page_cache_allowed", False) and response_storable(response):
+        reads_query_string = getattr(request, "page_reads_query_string", True)
+        storable = getattr(request, "page_cache_allowed", False) and not (with_query and reads_query_string)
+        if storable and response_storable(response):
             headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
+            value = (response.content, headers, reads_query_string)
             try:
-                _store(cache, key, generation, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+                _store(cache, key, generation, value, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("Page cache unavailable; this page was not stored")
             response["X-Page-Cache"] = "miss"

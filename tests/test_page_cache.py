@@ -189,12 +189,49 @@ def test_a_request_with_a_session_cookie_bypasses_the_cache(client, seeded):
     assert fetch(client)[1] is None
 
 
-def test_a_query_string_is_never_served_or_stored(client, seeded):
-    primed(client)
+TRACKING_AND_RANDOM = [
+    "?fbclid=IwAR2x_a-shared-link",
+    "?utm_source=newsletter&utm_medium=email&utm_campaign=november",
+    "?gclid=abc&_ga=2.1.2.3",
+    "?zq81=%ff%fe&x",
+    "?" + "&".join(f"p{n}=v" for n in range(50)),
+]
+
+
+@pytest.mark.parametrize("url", [GUIDE_URL, "/", "/guides/"])
+def test_links_with_tracking_or_random_parameters_are_served_from_the_cache_byte_for_byte(client, seeded, url):
+    plain = primed(client, url)
+    for query in TRACKING_AND_RANDOM:
+        response, state = fetch(client, url + query)
+        assert state == "hit", query
+        assert response.content == plain.content
+
+
+def test_a_first_reader_with_a_tracking_link_fills_the_cache_for_everyone(client, seeded):
+    response, state = fetch(client, GUIDE_URL + "?fbclid=first-reader")
+    assert response.status_code == 200 and state == "miss"
+    # The canonical address never carries the query string.
+    assert f'<link rel="canonical" href="http://testserver{GUIDE_URL}">' in response.content.decode()
+    plain, state = fetch(client, GUIDE_URL)
+    assert state == "hit" and plain.content == response.content
+
+
+def test_a_page_type_that_reads_its_query_string_is_never_served_from_a_copy_with_one(client, seeded, monkeypatch):
+    monkeypatch.setattr(GuidePage, "reads_query_string", True)
+    primed(client)  # without a query string it is cached as before
     for _ in range(2):
-        response, state = fetch(client, GUIDE_URL + "?q=nk+cells")
+        response, state = fetch(client, GUIDE_URL + "?page=2")
         assert response.status_code == 200 and state is None
-    assert fetch(client, "/?utm_source=x")[1] is None
+    assert fetch(client)[1] == "hit"
+
+
+def test_searches_with_different_words_are_never_mixed_up_or_cached(client, seeded):
+    for _ in range(2):
+        nk, state_nk = fetch(client, "/search/?q=perforin")
+        none, state_none = fetch(client, "/search/?q=zzzzqqq")
+        assert state_nk is None and state_none is None
+        assert "1 guide found." in nk.content.decode()
+        assert "No guides matched" in none.content.decode()
 
 
 def test_a_post_is_never_served_or_stored(client, seeded):

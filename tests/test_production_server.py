@@ -276,8 +276,8 @@ def test_when_postgresql_goes_away_pages_answer_503_and_recover_by_themselves(se
     # The database refuses connections for a while.
     execute(f'ALTER DATABASE "{server.database}" ALLOW_CONNECTIONS false')
     execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{server.database}'")
-    # What needs the database answers 503 (a query string keeps a page out of the page cache)...
-    for path in ("/?uncached", "/guides/nk-cell-therapy/?uncached", "/admin/login/"):
+    # What needs the database answers 503: search, the admin, a page not in the cache...
+    for path in ("/search/?q=nk", "/admin/login/", "/guides/not-yet-cached/"):
         response, body = server.get(path)
         assert response.status == 503, path
         assert response.getheader("Retry-After") == "30"

@@ -64,6 +64,10 @@ class BasePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
     base_form_class = BasePageForm
+    # What the page shows does not depend on the query string, so the page cache serves it by
+    # path whatever tracking parameters a link carries (pages/cache.py). A page type that reads
+    # request.GET (filters, pagination) must say so.
+    reads_query_string = False
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
     class Meta:
