@@ -38,19 +38,31 @@ def sign_in(browser, site, username, viewport=None):
 def open_editor(page, site, page_id):
     """The page's editor, once it is ready for typing.
 
-    Wagtail notes the form's starting state about two seconds after the editor opens and
+    Wagtail notes the form's starting state about two seconds after the editor opens, and
     autosaves only changes made after that; a person reading the page first never notices, so
-    wait, as they do, until it has (its w-unsaved controller holds the starting state).
+    wait, as they do, until it has (its w-unsaved controller holds the starting state and
+    autosave is active).
     """
     page.goto(f"{site}/admin/pages/{page_id}/edit/")
     page.wait_for_function(
         """() => {
             const form = document.getElementById("page-edit-form");
-            const watcher = window.wagtail.app.getControllerForElementAndIdentifier(form, "w-unsaved");
-            return watcher !== null && watcher.initialFormData !== undefined;
+            const controller = (name) => window.wagtail.app.getControllerForElementAndIdentifier(form, name);
+            const watcher = controller("w-unsaved"), autosave = controller("w-autosave");
+            return watcher?.initialFormData !== undefined && autosave?.activeValue === true;
         }""",
         timeout=20_000,
     )
+    # It may start the same two-second timer more than once while loading, and a later one notes
+    # the state again: what was typed before it fires would never count as a change.
+    page.wait_for_timeout(2_100)
+
+
+def retype(field, text):
+    """Replace a field's words by typing them at a person's pace, not by setting its value at once."""
+    field.click()
+    field.press("Control+a")
+    field.press_sequentially(text, delay=40)
 
 
 def wait_for_autosave(page):
