@@ -36,15 +36,8 @@ def test_the_site_administrator_creates_a_guide_from_scratch_and_publishes_it(si
     page.get_by_role("link", name="Add child page").first.click()
     page.wait_for_url("**/admin/pages/add/pages/guidepage/**")
 
-    page.locator("#id_title").press_sequentially("Preparing for Your Consultation")
-    page.keyboard.press("Tab")
-    page.locator("#id_summary").fill("What to bring and what to ask.")
-    page.locator("#id_therapy_name").fill("Consultation")
-    type_into_rich_text(page.locator("#id_introduction").locator("..").locator("[contenteditable=true]"), "Welcome.")
-
-    # Add a section: its heading, then a paragraph in it.
-    page.locator("[data-contentpath=body]").locator("button.c-sf-add-button").first.click()
-    page.keyboard.type("What to bring")
+    start_a_guide(page, "Preparing for Your Consultation", "What to bring")
+    # A paragraph in the section just added.
     page.locator("[data-contentpath=content]").first.locator("button.c-sf-add-button").first.click()
     page.get_by_role("option", name="Paragraph").click()
     paragraph = page.locator("[data-contentpath=content]").first.locator("[contenteditable=true]").first
@@ -52,10 +45,7 @@ def test_the_site_administrator_creates_a_guide_from_scratch_and_publishes_it(si
     paragraph.scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOTS / "editor-add-a-section.png")
 
-    choose_person(page, "author", "Dr. Kirk Sanford")
-    choose_person(page, "reviewed_by", "Dr. Félix Porras")
-    page.locator("#id_last_reviewed").fill(timezone.localdate().isoformat())
-    page.keyboard.press("Escape")
+    credit_the_guide(page)
     wait_for_autosave(page)  # the first autosave creates the page as a draft
     press_action(page, "Publish")
 
@@ -68,15 +58,19 @@ def test_the_site_administrator_creates_a_guide_from_scratch_and_publishes_it(si
     page.context.close()
 
 
-def fill_in_a_whole_new_guide(page, site, title):
-    page.goto(f"{site}/admin/pages/add/pages/guidepage/{GuidePage.objects.get().get_parent().id}/")
+def start_a_guide(page, title, section_heading):
+    """In a new guide's editor: its title, summary, therapy, introduction, and a first section."""
     page.locator("#id_title").press_sequentially(title)
-    page.keyboard.press("Tab")
-    page.locator("#id_summary").fill("A summary.")
-    page.locator("#id_therapy_name").fill("A therapy")
-    type_into_rich_text(page.locator("#id_introduction").locator("..").locator("[contenteditable=true]"), "Hello.")
+    page.keyboard.press("Tab")  # Wagtail makes the slug from the title
+    page.locator("#id_summary").fill("What to bring and what to ask.")
+    page.locator("#id_therapy_name").fill("Consultation")
+    type_into_rich_text(page.locator("#id_introduction").locator("..").locator("[contenteditable=true]"), "Welcome.")
     page.locator("[data-contentpath=body]").locator("button.c-sf-add-button").first.click()
-    page.keyboard.type("A section")
+    page.keyboard.type(section_heading)
+
+
+def credit_the_guide(page):
+    """Author, medical reviewer and last-reviewed date: what publishing a guide needs."""
     choose_person(page, "author", "Dr. Kirk Sanford")
     choose_person(page, "reviewed_by", "Dr. Félix Porras")
     page.locator("#id_last_reviewed").fill(timezone.localdate().isoformat())
@@ -97,7 +91,9 @@ def test_publish_pressed_while_the_first_autosave_is_creating_the_page_publishes
         held.append((route, route.fetch()))  # the server has created the page
 
     page.route("**/admin/pages/add/**", hold_the_autosaves_answer)
-    fill_in_a_whole_new_guide(page, site, "Published in a hurry")
+    page.goto(f"{site}/admin/pages/add/pages/guidepage/{GuidePage.objects.get().get_parent().id}/")
+    start_a_guide(page, "Published in a hurry", "A section")
+    credit_the_guide(page)
     for _ in range(100):
         if held:
             break
