@@ -1,5 +1,7 @@
 """Tests: the same stack as production where it matters, fast where it does not."""
 
+import os
+
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
@@ -16,10 +18,11 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "test-media"  # noqa: F405
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", BASE_DIR / "test-media")  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, as `make run` has, rather than SQLite's shared in-memory database: the browser tests'
     # live server answers an editor's autosave, preview and pings at once, and an in-memory
     # database shared between threads answers "table is locked" where a file's waits its turn.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
+    # TEST_SQLITE_NAME lets two test runs in one checkout keep apart.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME", str(BASE_DIR / "test-db.sqlite3"))}  # noqa: F405
