@@ -5,6 +5,7 @@ renditions. Every rendition starts with Willow's auto_orient operation (it turns
 way its EXIF says), so that operation is replaced with one that also drops the metadata afterwards.
 """
 
+from wagtail.images.models import Picture
 from willow.plugins.pillow import PillowImage
 from willow.registry import registry
 
@@ -23,3 +24,37 @@ def auto_orient_without_metadata(image):
 
 def register():
     registry.register_operation(PillowImage, "auto_orient", auto_orient_without_metadata)
+
+
+# The figure's column: the page's 42rem measure, or the screen less the container's 1rem padding each side.
+FIGURE_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+# Widest first: the <img> takes its width and height from the first, so the space kept for it has
+# the picture's shape before a byte arrives. 1344 and 672 are the column at 2x and 1x; 1008 suits
+# 1.5x screens and 3x phones; 336 a phone at 1x.
+FIGURE_WIDTHS = (1344, 1008, 672, 336)
+# Browsers that know neither AVIF nor WebP get the original's kind: JPEG for photographs,
+# PNG for drawings and anything that may be transparent (JPEG would fill the clear parts black).
+LOSSLESS_ORIGINALS = (".png", ".gif")
+
+
+def figure_picture(image, alt):
+    """A figure's image as Wagtail's {% picture %} tag renders it: AVIF and WebP sources, a fallback <img>.
+
+    The tag itself takes a fixed list of widths, so a small upload would get several renditions of
+    the same size and a srcset naming one width many times; here the widths stop at the original's.
+    Wagtail stores each rendition once and finds it again on the next render without opening the image.
+    """
+    widths = [width for width in FIGURE_WIDTHS if width < image.width]
+    if image.width <= FIGURE_WIDTHS[0]:
+        widths.insert(0, image.width)
+    fallback = "png" if image.file.name.lower().endswith(LOSSLESS_ORIGINALS) else "jpeg"
+    specs = [f"width-{width}|format-{kind}" for kind in ("avif", "webp", fallback) for width in widths]
+    attrs = {
+        "alt": alt,
+        "class": "figure__image",
+        "sizes": FIGURE_SIZES,
+        # Figures sit inside a guide's sections, below the first screen.
+        "loading": "lazy",
+        "decoding": "async",
+    }
+    return Picture(image.get_renditions(*specs), attrs)

@@ -24,7 +24,9 @@ def jpeg_with_gps():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("spec", ["width-200", "fill-100x100", "width-200|format-webp", "width-200|format-png"])
+@pytest.mark.parametrize(
+    "spec", ["width-200", "fill-100x100", "width-200|format-webp", "width-200|format-png", "width-200|format-avif"]
+)
 def test_renditions_have_no_exif_or_gps(spec):
     original_bytes = jpeg_with_gps()
     # The test image really carries the GPS position.
