@@ -31,17 +31,21 @@ private/no-store.
 
 import hashlib
 import logging
+import threading
 import uuid
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.signals import request_finished
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, patch_cache_control
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
+
+from pages.http import Representations, compress, make_private
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +118,21 @@ def connect_signals():
 
 
 def _request_allowed(request):
-    return request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    return request.method == "GET" and not _has_session(request)
 
 
-def response_storable(response):
+def _has_session(request):
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _used_csrf_token(request):
+    # Django sets this whenever a CSRF token is put into a page (django.middleware.csrf.get_token).
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
+def response_storable(request, response):
     """Only a plain, shareable, complete 200 may be stored and shown to other readers."""
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if response.status_code != 200 or response.streaming or response.cookies or _used_csrf_token(request):
         return False
     if response.has_header("Vary"):
         return False
@@ -130,7 +143,7 @@ def response_storable(response):
 def _key(request):
     # The path alone, never the query string (see the module's docstring).
     url = f"{request.scheme}://{request.get_host()}{request.path}"
-    return "pagecache:page:v2:" + hashlib.sha256(url.encode()).hexdigest()
+    return "pagecache:page:v3:" + hashlib.sha256(url.encode()).hexdigest()
 
 
 def _lookup(cache, key):
@@ -163,15 +176,40 @@ def cached_until_content_changes(key, compute):
     return value
 
 
+# Best-quality compression of pages stored during this request, done once the response has been
+# sent (request_finished), so the reader who met the miss does not wait for it.
+_after_response = threading.local()
+
+
+def _upgrade_stored_pages(**kwargs):
+    pending, _after_response.pages = getattr(_after_response, "pages", []), []
+    for key, generation, stored in pending:
+        page = stored[0].upgraded()
+        if page is None:
+            continue
+        try:
+            _store(page_cache(), key, generation, (page, stored[1]), settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Page cache unavailable; the better-compressed copy was not stored")
+
+
+request_finished.connect(_upgrade_stored_pages, dispatch_uid="pagecache-upgrade-compression")
+
+
 class PageCacheMiddleware:
-    """Serve anonymous readers from the page cache; sits just inside WhiteNoise (see settings)."""
+    """Serve anonymous readers from the page cache; sits just inside WhiteNoise (see settings).
+
+    It also decides what leaves the app for every response below it: compression and ETag
+    (pages/http.py), and Cache-Control: public for pages every reader shares, private and
+    no-store wherever someone is signed in or posting, and private for anything else that did
+    not say (search results, error pages)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not _request_allowed(request):
-            return self.get_response(request)
+            return self._not_shared(request, self.get_response(request))
 
         cache = page_cache()
         key = _key(request)
@@ -179,24 +217,42 @@ class PageCacheMiddleware:
             generation, stored = _lookup(cache, key)
         except Exception:
             logger.exception("Page cache unavailable; serving the page uncached")
-            return self.get_response(request)
+            generation, stored = None, None
+            cache = None
         with_query = bool(request.META.get("QUERY_STRING"))
         if stored is not None:
-            content, headers, reads_query_string = stored
+            page, reads_query_string = stored
             if not (with_query and reads_query_string):
-                response = HttpResponse(content, headers=headers)
+                response = page.response_for(request)
                 response["X-Page-Cache"] = "hit"
                 return response
 
         response = self.get_response(request)
         reads_query_string = getattr(request, "page_reads_query_string", True)
-        storable = getattr(request, "page_cache_allowed", False) and not (with_query and reads_query_string)
-        if storable and response_storable(response):
-            headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
-            value = (response.content, headers, reads_query_string)
+        shared = getattr(request, "page_cache_allowed", False) and not (with_query and reads_query_string)
+        if not (shared and response_storable(request, response)):
+            return self._not_shared(request, response)
+
+        headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
+        page = Representations.of(response, headers)
+        served = page.response_for(request)
+        if cache is not None and not isinstance(cache, DummyCache):
+            stored = (page, reads_query_string)
             try:
-                _store(cache, key, generation, value, settings.PAGE_CACHE_SECONDS)
+                _store(cache, key, generation, stored, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("Page cache unavailable; this page was not stored")
-            response["X-Page-Cache"] = "miss"
+            else:
+                if generation is not None:
+                    _after_response.pages = [*getattr(_after_response, "pages", []), (key, generation, stored)]
+                served["X-Page-Cache"] = "miss"
+        return served
+
+    def _not_shared(self, request, response):
+        if request.method not in ("GET", "HEAD") or _has_session(request) or getattr(request, "is_preview", False):
+            make_private(response)
+        elif not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
+        if not _has_session(request) and not _used_csrf_token(request) and not response.cookies:
+            compress(request, response)  # nothing secret in it to leak (see pages/http.py)
         return response

@@ -115,6 +115,9 @@ else:
 PAGE_CACHE_ALIAS = "default"
 # Invalidation is immediate; this only bounds how long an unread copy takes up memory.
 PAGE_CACHE_SECONDS = 24 * 60 * 60
+# How long a shared cache in front (Varnish, a CDN) may keep a public page: `s-maxage` in its
+# Cache-Control. Our Varnish is purged on every change; this bounds a cache that is not.
+PUBLIC_PAGE_SHARED_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_SHARED_CACHE_SECONDS", "300"))
 
 # Wagtail's frontend-cache invalidation sends HTTP PURGE to the caching proxy named here
 # (see docs/deploy.md); without it no purge is attempted.
