@@ -73,8 +73,18 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Lighthouse for the best-practices test, from the npm registry as its lock file pins it. It drives
+# Debian's Chromium (CHROME_PATH), so no browser is downloaded.
+LIGHTHOUSE_DIR := tests/lighthouse
+$(LIGHTHOUSE_DIR)/node_modules/.installed: $(LIGHTHOUSE_DIR)/package.json $(LIGHTHOUSE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { \
+		echo "Installing Debian's nodejs and npm for Lighthouse"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(LIGHTHOUSE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## make test: set up and run the whole suite (DATABASE_URL picks PostgreSQL)
-test: $(BIN)/.installed browser
+test: $(BIN)/.installed browser $(LIGHTHOUSE_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmark and load test: production settings under gunicorn on loopback, a throwaway
@@ -112,4 +122,4 @@ deploy-check: $(BIN)/.installed
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) db.sqlite3 collected-static test-media .pytest_cache
+	rm -rf $(VENV) db.sqlite3 collected-static test-media .pytest_cache $(LIGHTHOUSE_DIR)/node_modules

@@ -61,10 +61,14 @@ def add_figure_to_second_guide(name="blood-test.jpg", **photo):
 
     The seed files carry only the drawings kept with the site, so the upload is made here.
     """
+    from wagtail.models import Collection
+
     from pages.models import GuidePage
 
+    # A transactional test after another finds the tables emptied, the migrations' root collection too.
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     image = get_image_model().objects.create(
-        title="Blood test", file=ImageFile(io.BytesIO(photo_with_gps(**photo)), name=name)
+        title="Blood test", file=ImageFile(io.BytesIO(photo_with_gps(**photo)), name=name), collection=collection
     )
     guide = GuidePage.objects.get(slug="second-test-guide")
     body = guide.body.raw_data
