@@ -13,7 +13,7 @@ SCHEDULE_CHECK_SECONDS ?= 30
 PRODUCTION := DJANGO_SETTINGS_MODULE=lmi_site.settings.production
 BACKUP_DIR ?= backups
 
-.PHONY: run serve test lint check deploy-check migrate seed superuser browser backup restore bench loadtest wrk clean
+.PHONY: run serve test lint check deploy-check migrate seed superuser browser varnish backup restore bench loadtest wrk clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,8 +83,16 @@ $(LIGHTHOUSE_DIR)/node_modules/.installed: $(LIGHTHOUSE_DIR)/package.json $(LIGH
 	cd $(LIGHTHOUSE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The caching proxy's tests (tests/test_varnish.py) start Debian's varnishd on their own ports with
+# deploy/varnish.vcl; the system service the package may start is not needed, so it is stopped.
+varnish:
+	@test -x /usr/sbin/varnishd || { \
+		echo "Installing Debian's varnish for the caching proxy tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; \
+		service varnish stop >/dev/null 2>&1 || true; }
+
 ## make test: set up and run the whole suite (DATABASE_URL picks PostgreSQL)
-test: $(BIN)/.installed browser $(LIGHTHOUSE_DIR)/node_modules/.installed
+test: $(BIN)/.installed browser varnish $(LIGHTHOUSE_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmark and load test: production settings under gunicorn on loopback, a throwaway

@@ -32,6 +32,7 @@ private/no-store.
 import hashlib
 import logging
 import threading
+import time
 import uuid
 
 from django.apps import apps
@@ -68,7 +69,7 @@ def _replace_generation():
 
 def _after_commit():
     _replace_generation()
-    purge_frontend_cache()
+    purge_frontend_cache(again_later=True)
 
 
 def content_changed(**kwargs):
@@ -77,13 +78,52 @@ def content_changed(**kwargs):
     transaction.on_commit(_after_commit)
 
 
-def purge_frontend_cache():
-    """Ask the caching proxy, if one is configured, to drop every live page (see module docstring)."""
-    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+def purge_frontend_cache(again_later=False):
+    """Ask the caching proxy, if one is configured, to drop every live page (see module docstring).
+
+    A request that was already inside the app when the change was committed can hand the proxy
+    the old page just after this purge. With again_later, the same pages are purged a second
+    time FRONTEND_CACHE_SECOND_PURGE_SECONDS later, which drops any such copy; deploy/varnish.vcl
+    keeps no page whose fetch took longer than 2 s (less than that delay), so the old page can
+    outlive the change by that delay at most."""
+    backend_settings = getattr(settings, "WAGTAILFRONTENDCACHE", None)
+    if not backend_settings:
         return
     batch = PurgeBatch()
     batch.add_pages(Page.objects.live().public().specific(defer=True))
-    batch.purge()
+    batch.purge(backend_settings=backend_settings)
+    if again_later:
+        _purge_again_later(batch, backend_settings)
+
+
+# One transaction's content changes each ask for a second purge as they commit together;
+# within this many seconds of the last one scheduled, they share it (and its list of pages).
+_SECOND_PURGE_SHARED_WITHIN = 0.1
+_second_purge_lock = threading.Lock()
+_second_purge = {"scheduled_at": float("-inf"), "timer": None}
+
+
+def _purge_again_later(batch, backend_settings):
+    # A timer thread rather than a task queue: the site runs no worker, and a non-daemon thread
+    # is waited for when a management command exits, so its second purge is still sent.
+    with _second_purge_lock:
+        now = time.monotonic()
+        pending = _second_purge["timer"]
+        if pending and pending.is_alive() and now - _second_purge["scheduled_at"] < _SECOND_PURGE_SHARED_WITHIN:
+            pending.args[0].add_urls(batch.urls)
+            return
+        delay = settings.FRONTEND_CACHE_SECOND_PURGE_SECONDS
+        timer = threading.Timer(delay, _second_purge_now, (batch, backend_settings))
+        timer.name = "frontend-cache-second-purge"
+        _second_purge.update(scheduled_at=now, timer=timer)
+        timer.start()
+
+
+def _second_purge_now(batch, backend_settings):
+    try:
+        batch.purge(backend_settings=backend_settings)
+    except Exception:
+        logger.exception("The second purge of the caching proxy failed")
 
 
 def mark_servable(serve_next):

@@ -129,6 +129,20 @@ if FRONTEND_CACHE_PURGE_URL:
             "LOCATION": FRONTEND_CACHE_PURGE_URL,
         }
     }
+# Each content change is purged from the proxy twice: after the commit, and again this many
+# seconds later, to drop an old page handed over by a request that was inside the app at the
+# commit (pages/cache.py). It must be longer than the slowest fetch deploy/varnish.vcl keeps
+# (2 s; a page renders in tens of milliseconds), and is how long such a stale copy can last.
+_second_purge = os.environ.get("FRONTEND_CACHE_SECOND_PURGE_SECONDS", "").strip() or "3"
+try:
+    FRONTEND_CACHE_SECOND_PURGE_SECONDS = float(_second_purge)
+except ValueError:
+    FRONTEND_CACHE_SECOND_PURGE_SECONDS = 0.0
+if not 2 < FRONTEND_CACHE_SECOND_PURGE_SECONDS <= 60:
+    raise ImproperlyConfigured(
+        "FRONTEND_CACHE_SECOND_PURGE_SECONDS must be a number of seconds above 2 (the slowest fetch "
+        f"deploy/varnish.vcl keeps) and at most 60, not {_second_purge!r}."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
