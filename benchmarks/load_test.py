@@ -1,8 +1,10 @@
 """A bounded load test: 50 clients for 60 seconds on loopback, against two gunicorn instances that
 share one PostgreSQL and one Redis, while an editor publishes a guide through the admin.
 
-Every response must be a 200, and every request sent after the publish returned must carry the
-new content, whichever instance answers. Prints throughput and latency percentiles (p99 included);
+Readers mix their requests as real ones do: a third of the guide requests carry tracking parameters
+(a shared link), and a quarter of all requests revalidate a copy the reader holds (If-None-Match).
+Every response must be a 200 or a 304, and every request sent after the publish returned must carry
+(or, answered 304, keep) the new content, whichever instance answers. Prints throughput and latency percentiles (p99 included);
 exits non-zero on any error or stale response. Usage: make loadtest
 """
 
@@ -27,7 +29,8 @@ from benchmarks.harness import (
     production_env,
 )
 
-PATHS = ["/guides/nk-cell-therapy/", "/", "/guides/"]
+GUIDE = "/guides/nk-cell-therapy/"
+PATHS = [GUIDE, "/", "/guides/"]
 
 
 def percentile(sorted_values, fraction):
@@ -85,20 +88,38 @@ def main():
         deadline = time.monotonic() + args.seconds
 
         def reader(index):
-            session = requests.Session()
+            # A realistic mix: every third guide request comes from a shared link with tracking
+            # parameters, and every fourth request revalidates a copy the reader already holds.
+            session = requests.Session()  # says it accepts brotli and gzip, as browsers do
+            held = {}  # (base, path) -> (ETag, body) of the last full answer
             targets = cycle(
                 [(base, path) for base in (first, second)[index % 2 :] + (first, second)[: index % 2] for path in PATHS]
             )
+            count = 0
             while time.monotonic() < deadline:
                 base, path = next(targets)
+                count += 1
+                url, headers, kind = base + path, {}, "plain"
+                if path == GUIDE and count % 3 == 0:
+                    url += f"?utm_source=newsletter&utm_medium=email&fbclid={secrets.token_hex(8)}"
+                    kind = "tracking"
+                if count % 4 == 0 and (base, path) in held:
+                    headers["If-None-Match"] = held[base, path][0]
+                    kind += "+conditional"
                 sent = time.monotonic()
                 try:
-                    response = session.get(base + path, timeout=30)
-                    status, fresh = response.status_code, marker in response.content
+                    response = session.get(url, headers=headers, timeout=30)
+                    status = response.status_code
+                    if status == 304:
+                        body = held[base, path][1]  # what the reader shows: the copy it holds
+                    else:
+                        body = response.content
+                        held[base, path] = (response.headers.get("ETag"), body)
+                    fresh = marker in body
                 except requests.RequestException as error:
                     status, fresh = f"{type(error).__name__}", False
                 with lock:
-                    results.append((sent, time.monotonic() - sent, status, fresh, base))
+                    results.append((sent, time.monotonic() - sent, status, fresh, base, kind))
 
         def editor():
             time.sleep(args.publish_after)
@@ -118,7 +139,7 @@ def main():
 
     if published_at[0] is None:
         sys.exit("the publish did not happen")
-    errors = [r for r in results if r[2] != 200]
+    errors = [r for r in results if r[2] not in (200, 304)]
     after = [r for r in results if r[0] >= published_at[0]]
     stale = [r for r in after if not r[3]]
     latencies = sorted(r[1] * 1000 for r in results)
@@ -129,6 +150,13 @@ def main():
         f"{args.clients} clients, {args.seconds} s, two gunicorn instances x {args.workers} workers, PostgreSQL + Redis"
     )
     print(f"requests: {len(results)} ({len(results) / duration:.0f}/s); errors: {len(errors)}")
+    tracking = sum("tracking" in r[5] for r in results)
+    conditional = [r for r in results if "conditional" in r[5]]
+    not_modified = sum(r[2] == 304 for r in conditional)
+    print(
+        f"guide requests with tracking parameters: {tracking}; conditional requests: {len(conditional)} "
+        f"({not_modified} answered 304 Not Modified)"
+    )
     print(
         f"latency ms: p50 {percentile(latencies, 0.5):.1f}, p90 {percentile(latencies, 0.9):.1f}, p99 {percentile(latencies, 0.99):.1f}, max {latencies[-1]:.1f}"
     )
