@@ -6,6 +6,7 @@ way its EXIF says), so that operation is replaced with one that also drops the m
 """
 
 from wagtail.images.models import Picture
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from willow.plugins.pillow import PillowImage
 from willow.registry import registry
 
@@ -57,4 +58,5 @@ def figure_picture(image, alt):
         "loading": "lazy",
         "decoding": "async",
     }
-    return Picture(image.get_renditions(*specs), attrs)
+    # As the tag does: an original missing from storage gives a broken picture, not a broken guide.
+    return Picture(get_renditions_or_not_found(image, specs), attrs)

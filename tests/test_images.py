@@ -211,3 +211,12 @@ def test_a_png_keeps_png_as_its_fallback_so_transparency_survives(client, db):
     with Image.open(stored_file(img["src"])) as made:
         assert made.format == "PNG"
         assert len(made.getexif()) == 0
+
+
+def test_a_photo_missing_from_storage_breaks_only_its_picture_not_the_guide(client, db):
+    seed_with_second_guide()
+    image = add_figure_to_second_guide()
+    image.file.storage.delete(image.file.name)
+    picture = figure_picture(client)  # the guide still answers 200
+    assert picture.find("img")["alt"] == ALT_TEXT
+    assert get_image_model().get_rendition_model().objects.count() == 0

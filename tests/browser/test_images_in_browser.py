@@ -38,7 +38,9 @@ def test_a_phone_loads_the_avif_in_the_space_kept_for_it(live_server, transactio
 
     page.route("**/media/**", hold)
 
-    page.goto(live_server.url + SECOND_GUIDE_URL)
+    document = page.goto(live_server.url + SECOND_GUIDE_URL)
+    # The public policy: images from the site itself only.
+    assert "img-src 'self'" in document.headers["content-security-policy"]
     image = page.get_by_role("img", name=ALT_TEXT)
     caption = page.locator("figure.figure figcaption")
     image.scroll_into_view_if_needed()
