@@ -3,6 +3,8 @@
 Wagtail makes every rendition through Willow, which copies the original's EXIF into JPEG and PNG
 renditions. Every rendition starts with Willow's auto_orient operation (it turns the picture the
 way its EXIF says), so that operation is replaced with one that also drops the metadata afterwards.
+
+A guide's figure shows its photo as a <picture> of such renditions (figure_picture, below).
 """
 
 from wagtail.images.models import Picture
