@@ -392,7 +392,7 @@ def test_purge_is_answered_200_from_the_app_and_refused_from_anywhere_else(stack
 
 
 def test_a_publish_through_the_admin_shows_through_varnish_within_one_second(stack):
-    for path in (GUIDE_URL, "/guides/"):
+    for path in (GUIDE_URL, "/guides/", "/"):
         fresh(stack, path)
         assert_hit(stack.get(path))
     title = "Published through the admin, seen through Varnish"
@@ -401,53 +401,60 @@ def test_a_publish_through_the_admin_shows_through_varnish_within_one_second(sta
     editor = stack.editor()
     editor.publish(page_id)
     published = time.monotonic()
-    for path in (GUIDE_URL, "/guides/", "/"):
-        response = stack.get(path)
-        assert title in response.text, path
-    assert time.monotonic() - published < 1
+    while title not in stack.get(GUIDE_URL).text:
+        assert time.monotonic() - published < 1, "the published title was not served through Varnish within 1 s"
+        time.sleep(0.05)
+    for path in ("/guides/", "/"):
+        assert title in stack.get(path).text, path
 
 
-def test_an_old_page_handed_over_after_the_purge_is_gone_within_the_second_purge(stack):
-    """The race docs/deploy.md described: a request already inside the app when the publish is
-    committed delivers the old page to Varnish just after the purge. The second purge drops it."""
-    title = "Published while a reader's request was inside the app"
+def old_page_handed_over_after_the_purge(stack, title):
+    """A reader's request gets the old guide from the app, whose answer is held on its way to
+    Varnish while an editor publishes title through the admin; then it is let through.
+    Returns (when the publish was sent, the next reader's response)."""
     page_id = stack.save_draft(title)
     editor = stack.editor()
     publish_path = f"/admin/bulk/wagtailcore/page/publish/?id={page_id}"
     token = editor.csrf_token(publish_path)
     assert stack.purge(GUIDE_URL) == 200
 
-    # A reader's request reaches the app and gets the old page; its answer is held on the way.
     stack.link.hold(GUIDE_URL)
     first_reader = {}
     reader = threading.Thread(target=lambda: first_reader.update(response=stack.get(GUIDE_URL)))
-    fetch_began = time.monotonic()
     reader.start()
     assert stack.link.fetched.wait(timeout=30)
-
-    # Meanwhile the editor publishes: committed, and the first purge sent, before the answer.
+    # The editor publishes: committed, and the first purge sent, while the old page is on its way.
+    posted = time.monotonic()
     response = editor.request("POST", publish_path, data={"csrfmiddlewaretoken": token})
     assert response.status_code == 302, response.text[:500]
-    published = time.monotonic()
     stack.link.release()
     reader.join(timeout=30)
-    fetch_took = time.monotonic() - fetch_began
     assert first_reader["response"].status_code == 200
     assert title not in first_reader["response"].text
+    return posted, stack.get(GUIDE_URL)
 
+
+def test_an_old_page_handed_over_after_the_purge_is_gone_within_the_second_purge(stack):
+    """The race docs/deploy.md described: a request already inside the app when the publish is
+    committed delivers the old page to Varnish just after the purge. The second purge drops it."""
+    # On a slow machine the held fetch can take over the VCL's 2 s, and then Varnish rightly keeps
+    # nothing (the next test): try again, so that the race itself is met.
+    for attempt in range(4):
+        title = f"Published while a reader's request was inside the app ({attempt + 1})"
+        posted, later_reader = old_page_handed_over_after_the_purge(stack, title)
+        if later_reader.headers["X-Cache"] == "hit":
+            break
+        time.sleep(SECOND_PURGE_SECONDS)
     # Just after the purge, Varnish keeps and serves the old page the held request handed over...
-    later_reader = stack.get(GUIDE_URL)
-    assert later_reader.headers["X-Cache"] == "hit", (fetch_took, later_reader.headers)
+    assert later_reader.headers["X-Cache"] == "hit", later_reader.headers
     assert title not in later_reader.text
-    # ...until the app's second purge, SECOND_PURGE_SECONDS after the commit; without it the copy
-    # would be kept for the app's s-maxage (minutes).
-    assert re.search(r"s-maxage=([1-9]\d{2,})", later_reader.headers["Cache-Control"])
-    deadline = published + SECOND_PURGE_SECONDS + 1.5
+    # ...whose s-maxage would keep it for minutes, but the app's second purge, SECOND_PURGE_SECONDS
+    # after the commit, drops it.
+    assert int(re.search(r"s-maxage=(\d+)", later_reader.headers["Cache-Control"]).group(1)) >= 60
     while title not in stack.get(GUIDE_URL).text:
-        assert time.monotonic() < deadline, "Varnish still served the old page after the second purge"
+        waited = time.monotonic() - posted
+        assert waited < SECOND_PURGE_SECONDS + 1.5, "Varnish still served the old page after the second purge"
         time.sleep(0.1)
-    shown_after = time.monotonic() - published
-    assert shown_after <= SECOND_PURGE_SECONDS + 1.5
 
 
 def test_a_slow_answer_from_the_app_is_passed_on_but_not_kept(stack):
