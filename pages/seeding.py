@@ -569,6 +569,10 @@ class Seeder:
                 self.page(guide_index, GuidePage, guide.slug, fields, f"Guide {guide.slug!r}")
             except ValidationError as error:
                 raise SeedError(f"{guide.path}: {error}") from error
+        # The consultation request page, privacy notice and coordinators' group (their own app).
+        from consultations.seeding import seed_consultation_pages
+
+        seed_consultation_pages(self, home)
         return self.report
 
 

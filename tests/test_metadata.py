@@ -122,7 +122,13 @@ def test_sitemap_lists_every_public_page_with_lastmod(client, seeded):
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     urls = ElementTree.fromstring(response.content).findall("s:url", namespace)
     locations = {url.find("s:loc", namespace).text: url.find("s:lastmod", namespace).text for url in urls}
-    assert set(locations) == {BASE + "/", BASE + "/guides/", BASE + GUIDE_URL}
+    assert set(locations) == {
+        BASE + "/",
+        BASE + "/guides/",
+        BASE + GUIDE_URL,
+        BASE + "/consultation/",
+        BASE + "/privacy/",
+    }
     assert locations[BASE + GUIDE_URL] == guide.last_published_at.date().isoformat()
 
 

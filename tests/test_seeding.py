@@ -71,7 +71,7 @@ def test_seeding_again_changes_and_duplicates_nothing():
     output = run_seed()
     assert snapshot() == before
     assert "created" not in output and "updated" not in output
-    assert output.count("unchanged") == 6
+    assert output.count("unchanged") == 8  # with the consultation and privacy pages
 
 
 @pytest.mark.django_db

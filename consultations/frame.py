@@ -1,0 +1,59 @@
+"""What the header and footer of every page show: the consultation and privacy pages, the clinic's contact details.
+
+Looked up once per content change (pages.cache.cached_until_content_changes), not once per page
+drawn: saving the contact settings, or publishing, moving or unpublishing a page, replaces it.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
+from wagtail.models import Page, PageViewRestriction, Site
+
+from pages.cache import cached_until_content_changes
+
+CONTACT_FIELDS = ("address", "phone", "email", "opening_hours")
+
+
+def contact_settings(site):
+    """The clinic's contact settings for this site, read without creating them.
+
+    Wagtail's for_site() saves a new row when there is none, and a save replaces the whole page
+    cache (apps.py): a reader's page view must never do that.
+    """
+    from .models import ClinicContactSettings
+
+    found = ClinicContactSettings.objects.filter(site=site).first() if site else None
+    return found or ClinicContactSettings(site=site)
+
+
+def _lookup(request):
+    from .models import ConsultationRequestPage, PrivacyNoticePage
+
+    # Both pages in one query, like .live().public(): no view restriction on the page or an ancestor.
+    restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    found = Page.objects.live().type(ConsultationRequestPage, PrivacyNoticePage).filter(~Exists(restricted))
+    urls = {}
+    for page in found.order_by("path"):
+        urls.setdefault(page.content_type_id, page.get_url(request))
+    types = ContentType.objects.get_for_models(ConsultationRequestPage, PrivacyNoticePage)
+    contact = contact_settings(Site.find_for_request(request) if request is not None else None)
+    frame = {
+        "consultation_url": urls.get(types[ConsultationRequestPage].pk, ""),
+        "privacy_url": urls.get(types[PrivacyNoticePage].pk, ""),
+    }
+    for name in CONTACT_FIELDS:
+        frame[name] = getattr(contact, name)
+    frame["phone_link"] = "".join(ch for ch in frame["phone"] if ch.isdigit() or ch == "+")
+    frame["opening_hours_lines"] = [line.strip() for line in frame["opening_hours"].splitlines() if line.strip()]
+    frame["address_lines"] = [line.strip() for line in frame["address"].splitlines() if line.strip()]
+    return frame
+
+
+def site_frame(request):
+    if request is None:
+        return _lookup(None)
+    cached = getattr(request, "_consultations_frame", None)
+    if cached is None:
+        cached = cached_until_content_changes(f"consultations-frame:{request.get_host()}", lambda: _lookup(request))
+        request._consultations_frame = cached
+    return cached

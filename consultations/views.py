@@ -1,0 +1,145 @@
+"""Serving the consultation request page: the form, the checks, storing the request, the confirmation.
+
+Written out rather than as a Wagtail form page (wagtail.contrib.forms): those store each
+submission as a JSON blob that the page's editors can read and export, whereas a patient's
+details must be seen only by coordinators, stored once per form, and be erasable by email.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from wagtail.models import Site
+
+from pages.models import GuidePage
+
+from . import notifications, protection
+from .forms import NOT_SURE, ConsultationRequestForm
+from .frame import contact_settings, site_frame
+from .models import ConsultationRequest
+
+logger = logging.getLogger(__name__)
+
+SEND = "“Send request”"
+REFUSALS = {
+    "missing": f"Something went wrong with this form, so your request was not sent. Your details are still "
+    f"here: please check them and press {SEND} again.",
+    "too-old": f"This form was open for a long time, so for your safety your request was not sent. Your details "
+    f"are still here: please check them and press {SEND} again.",
+    "too-fast": f"Your request was sent very quickly after the form opened, so it was held back in case it came "
+    f"from a computer program. Your details are still here: please press {SEND} again.",
+    "rate": "Several requests have been sent from your connection in the last hour, so this one was not sent. "
+    "Please try again in an hour, or contact the clinic using the details at the foot of this page.",
+}
+
+
+def published_treatments():
+    """(guide slug, therapy name) for each published guide, one per therapy, in the guides' order."""
+    treatments, names = [], set()
+    for slug, name in GuidePage.objects.live().public().order_by("path").values_list("slug", "therapy_name"):
+        if name and name not in names:
+            names.add(name)
+            treatments.append((slug, name))
+    return treatments
+
+
+def serve_consultation_page(page, request, sent=False):
+    if sent:
+        if request.method == "POST":
+            return HttpResponseRedirect(page.get_url(request) + "sent/", status=303)
+        contact = contact_settings(Site.find_for_request(request))
+        response = _render(page, request, "consultations/consultation_request_sent.html", contact=contact)
+    elif request.method == "POST":
+        response = _receive(page, request)
+    else:
+        treatments = published_treatments()
+        chosen = request.GET.get("treatment", "")
+        initial = {"treatment": chosen} if chosen in {slug for slug, _ in treatments} else {}
+        form = ConsultationRequestForm(treatments=treatments, initial=initial)
+        response = _render_form(page, request, form, protection.new_form_token())
+    # The form carries a CSRF token and a token of its own: no cache or proxy may keep or share it.
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
+
+
+def _render(page, request, template, **extra):
+    context = page.get_context(request)
+    context.update(extra)
+    return TemplateResponse(request, template, context)
+
+
+def _render_form(page, request, form, form_token, refusal="", status=200):
+    response = _render(
+        page,
+        request,
+        page.template,
+        form=form,
+        form_token=form_token,
+        refusal=refusal,
+        honeypot_field=protection.HONEYPOT_FIELD,
+        privacy_url=_privacy_url(request),
+    )
+    response.status_code = status
+    return response
+
+
+def _privacy_url(request):
+    return site_frame(request)["privacy_url"]
+
+
+def _receive(page, request):
+    sent_url = page.get_url(request) + "sent/"
+    if request.POST.get(protection.HONEYPOT_FIELD):
+        # A field no person sees was filled in: a program. It is told "sent" and nothing is stored.
+        logger.info("Consultation request not stored: the hidden field was filled in")
+        return HttpResponseRedirect(sent_url, status=303)
+
+    form = ConsultationRequestForm(request.POST, treatments=published_treatments())
+    token_value = request.POST.get("form_token", "")
+    token = protection.check_form_token(token_value)
+    if token.submission_id and ConsultationRequest.objects.filter(submission_token=token.submission_id).exists():
+        # Sent already (a second press, a reload, a resend after going back): the same confirmation.
+        return HttpResponseRedirect(sent_url, status=303)
+    # A token past repair is replaced; one sent too fast keeps its time, so pressing again works.
+    keep_token = token.problem in ("", "too-fast")
+    next_token = token_value if keep_token else protection.new_form_token()
+
+    if not form.is_valid():
+        refusal = REFUSALS[token.problem] if token.problem in ("missing", "too-old") else ""
+        return _render_form(page, request, form, next_token, refusal=refusal)
+    if token.problem:
+        return _render_form(page, request, form, next_token, refusal=REFUSALS[token.problem])
+    if protection.over_rate_limit(request):
+        logger.warning("Consultation request refused: too many from one address in the rate-limit window")
+        return _render_form(page, request, form, next_token, refusal=REFUSALS["rate"], status=429)
+
+    data = form.cleaned_data
+    treatment = "Not sure" if data["treatment"] == NOT_SURE else form.treatment_name()
+    try:
+        with transaction.atomic():
+            consultation, created = ConsultationRequest.objects.get_or_create(
+                submission_token=token.submission_id,
+                defaults={
+                    "full_name": data["full_name"],
+                    "email": data["email"],
+                    "phone": data["phone"],
+                    "country": data["country"],
+                    "contact_method": data["contact_method"],
+                    "preferred_language": data["preferred_language"],
+                    "treatment": treatment,
+                    "message": data["message"],
+                    "consented_at": timezone.now(),
+                },
+            )
+    except IntegrityError:
+        # The same form, sent at the same moment by a second press, was stored by the other request.
+        created = False
+    if created:
+        protection.count_request(request)
+        # Only now, with the request safely stored, is anyone told about it.
+        notifications.tell_coordinators(request, consultation)
+    return HttpResponseRedirect(sent_url, status=303)

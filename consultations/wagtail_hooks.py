@@ -1,0 +1,158 @@
+"""The coordinators' "Consultation requests" area in the Wagtail admin.
+
+Wagtail's snippet views (list, filters, search, edit, CSV export, history) with three additions
+of ours: nobody adds a request by hand (they come from patients); opening a request or
+exporting requests is written to the audit log, naming who saw which request; and an "Erase a
+person's requests" page. Only Patient coordinators (consultations/roles.py) and superusers hold
+the permissions, so nobody else sees the menu item or can open the addresses.
+"""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+
+from .admin_views import ERASE_PERMISSION, erase_view
+from .audit import ERASE_ACTION, EXPORT_ACTION, PURGE_ACTION, VIEW_ACTION
+from .models import ConsultationRequest
+
+# A spreadsheet opens a cell starting with these as a formula: a patient's words must stay words.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ConsultationRequestPermissionPolicy(ModelPermissionPolicy):
+    """Requests come from patients only: nobody, not even a superuser, adds one in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return super().user_has_any_permission(user, [action for action in actions if action != "add"])
+
+
+register_permission_policy(ConsultationRequest, ConsultationRequestPermissionPolicy(ConsultationRequest))
+
+
+def as_text_cell(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class ConsultationRequestIndexView(IndexView):
+    # CSV only: one format to keep track of, and it is plain text the clinic can open anywhere.
+    FORMATS = (IndexView.FORMAT_CSV,)
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        # A phone number is checked to hold only digits, spaces, brackets, dashes and a leading +.
+        return value if field == "phone" else as_text_cell(value)
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        # Every request in the file is logged as seen by this person (the queryset keeps what it read).
+        for consultation in queryset:
+            log(consultation, EXPORT_ACTION, user=self.request.user)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    @property
+    def header_more_buttons(self):
+        # Wagtail offers XLSX too; only CSV is exported here (FORMATS).
+        buttons = [button for button in super().header_more_buttons if button.url != self.xlsx_export_url]
+        if self.request.user.has_perm(ERASE_PERMISSION):
+            buttons.append(
+                Button("Erase a person's requests", url=reverse("consultations_erase"), icon_name="bin", priority=50)
+            )
+        return buttons
+
+
+class ConsultationRequestEditView(EditView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        log(self.object, VIEW_ACTION, user=request.user)
+        return response
+
+
+class ConsultationRequestViewSet(SnippetViewSet):
+    model = ConsultationRequest
+    icon = "mail"
+    menu_label = "Consultation requests"
+    add_to_admin_menu = True
+    menu_order = 250
+    index_view_class = ConsultationRequestIndexView
+    edit_view_class = ConsultationRequestEditView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = ["__str__", "full_name", "received_at", "treatment", "status", "assigned_to"]
+    list_filter = ["status", "assigned_to", "preferred_language", "contact_method"]
+    # The database's own matching, not Wagtail's search index: no copy of patients' details in the index.
+    search_fields = ["full_name", "email", "phone", "country", "treatment", "message", "internal_notes"]
+    search_backend_name = None
+    list_export = [
+        "id",
+        "received_at",
+        "get_status_display",
+        "full_name",
+        "email",
+        "phone",
+        "country",
+        "get_contact_method_display",
+        "get_preferred_language_display",
+        "treatment",
+        "message",
+        "assigned_to",
+        "internal_notes",
+    ]
+    export_headings = {
+        "id": "Request number",
+        "get_status_display": "Status",
+        "get_contact_method_display": "Preferred contact",
+        "get_preferred_language_display": "Preferred language",
+        "assigned_to": "Assigned coordinator",
+    }
+    export_filename = "consultation-requests"
+    ordering = ["-received_at"]
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("status"), FieldPanel("assigned_to"), FieldPanel("internal_notes")],
+            heading="What the coordinators have done",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel(name, read_only=True)
+                for name in (
+                    "received_at",
+                    "full_name",
+                    "email",
+                    "phone",
+                    "country",
+                    "contact_method",
+                    "preferred_language",
+                    "treatment",
+                    "message",
+                    "consented_at",
+                )
+            ],
+            heading="What the patient sent",
+        ),
+    ]
+
+
+register_snippet(ConsultationRequestViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_erase_url():
+    return [path("consultations/erase/", erase_view, name="consultations_erase")]
+
+
+@hooks.register("register_log_actions")
+def register_consultation_log_actions(actions):
+    actions.register_action(VIEW_ACTION, "View a consultation request", "Viewed the patient's details")
+    actions.register_action(EXPORT_ACTION, "Export consultation requests", "Exported the patient's details to CSV")
+    actions.register_action(ERASE_ACTION, "Erase at the person's request", "Erased at the person's request")
+    actions.register_action(PURGE_ACTION, "Delete after the retention period", "Deleted: closed past retention")

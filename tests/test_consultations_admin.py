@@ -1,0 +1,323 @@
+"""The coordinators' side: who sees requests, what is logged, export, retention and erasure, and the site frame."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from wagtail.models import ModelLogEntry, Site
+
+from consultations.audit import ERASE_ACTION, EXPORT_ACTION, PURGE_ACTION, VIEW_ACTION
+from consultations.models import ClinicContactSettings, ConsultationRequest
+from consultations.roles import COORDINATORS
+
+LIST_URL = "/admin/snippets/consultations/consultationrequest/"
+ERASE_URL = "/admin/consultations/erase/"
+PATIENT = {
+    "full_name": "Ana López",
+    "email": "Ana@Example.com",
+    "phone": "+52 664 000 0000",
+    "country": "Mexico",
+    "treatment": "NK cell therapy",
+    "message": '=HYPERLINK("http://evil.example")',
+}
+
+
+def edit_url(consultation):
+    return f"{LIST_URL}edit/{consultation.pk}/"
+
+
+def make_request(**changes):
+    import uuid
+
+    fields = {**PATIENT, "submission_token": uuid.uuid4(), "consented_at": timezone.now(), **changes}
+    return ConsultationRequest.objects.create(**fields)
+
+
+def refused(response):
+    return response.status_code == 403 or (response.status_code == 302 and response["Location"] == "/admin/")
+
+
+def logged(action):
+    return ModelLogEntry.objects.filter(action=action)
+
+
+@pytest.fixture
+def coordinator(make_staff, seeded):
+    return make_staff(COORDINATORS, username="coordinator")
+
+
+# --- who sees requests ---------------------------------------------------------------------
+
+
+def test_the_coordinators_group_is_made_by_the_migration_with_only_these_permissions(db):
+    codenames = set(Group.objects.get(name=COORDINATORS).permissions.values_list("codename", flat=True))
+    assert codenames == {
+        "access_admin",
+        "view_consultationrequest",
+        "change_consultationrequest",
+        "delete_consultationrequest",
+        "erase_consultationrequest",
+    }
+
+
+def test_coordinators_see_the_menu_item_and_the_list(coordinator):
+    consultation = make_request()
+    _, client = coordinator
+    dashboard = client.get("/admin/").content.decode()
+    assert "Consultation requests" in dashboard
+    listing = client.get(LIST_URL)
+    assert listing.status_code == 200 and "Ana López" in listing.content.decode()
+    assert client.get(edit_url(consultation)).status_code == 200
+    # Requests come from patients only: no "Add" for anyone.
+    assert refused(client.get(f"{LIST_URL}add/"))
+
+
+@pytest.mark.parametrize("group", ["Editors", "Medical reviewers", "Moderators"])
+def test_other_staff_neither_see_nor_reach_requests(make_staff, seeded, group):
+    consultation = make_request()
+    _, client = make_staff(group)
+    assert "Consultation requests" not in client.get("/admin/").content.decode()
+    for url in (
+        LIST_URL,
+        edit_url(consultation),
+        f"{LIST_URL}?export=csv",
+        ERASE_URL,
+        f"{LIST_URL}delete/{consultation.pk}/",
+    ):
+        response = client.get(url)
+        assert refused(response), (url, response.status_code)
+        assert b"Ana" not in response.content
+    assert refused(client.post(ERASE_URL, {"email": PATIENT["email"], "confirm": "on"}))
+    assert ConsultationRequest.objects.count() == 1
+    assert not logged(VIEW_ACTION).exists() and not logged(EXPORT_ACTION).exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(seeded, client):
+    consultation = make_request()
+    for url in (LIST_URL, edit_url(consultation), ERASE_URL):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_superusers_see_requests(staff_client):
+    make_request()
+    assert staff_client.get(LIST_URL).status_code == 200
+
+
+# --- working on a request -------------------------------------------------------------------
+
+
+def test_a_coordinator_marks_contacted_assigns_and_notes_and_the_patients_words_cannot_change(coordinator):
+    user, client = coordinator
+    consultation = make_request()
+    response = client.post(
+        edit_url(consultation),
+        {
+            "status": "contacted",
+            "assigned_to": user.pk,
+            "internal_notes": "Called, will call back Tuesday.",
+            "full_name": "Changed",
+            "email": "changed@example.com",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    consultation.refresh_from_db()
+    assert (consultation.status, consultation.assigned_to, consultation.internal_notes) == (
+        "contacted",
+        user,
+        "Called, will call back Tuesday.",
+    )
+    assert (consultation.full_name, consultation.email) == (PATIENT["full_name"], PATIENT["email"])
+
+
+def test_only_coordinators_and_superusers_can_be_assigned(coordinator, make_staff):
+    user, client = coordinator
+    editor, _ = make_staff("Editors")
+    consultation = make_request()
+    soup = BeautifulSoup(client.get(edit_url(consultation)).content, "html.parser")
+    choices = {option.get_text(strip=True) for option in soup.select("[name=assigned_to] option") if option["value"]}
+    assert user.get_username() in " ".join(choices) and editor.get_username() not in " ".join(choices)
+
+
+def test_filters_and_search_find_requests(coordinator):
+    _, client = coordinator
+    make_request()
+    make_request(full_name="Bruno Díaz", email="bruno@example.com", status="booked")
+    by_status = client.get(LIST_URL, {"status": "booked"}).content.decode()
+    assert "Bruno Díaz" in by_status and "Ana López" not in by_status
+    by_search = client.get(LIST_URL, {"q": "bruno@example"}).content.decode()
+    assert "Bruno Díaz" in by_search and "Ana López" not in by_search
+
+
+# --- the audit log -------------------------------------------------------------------------
+
+
+def test_opening_a_request_is_written_to_the_audit_log_with_who_and_which(coordinator):
+    user, client = coordinator
+    consultation = make_request()
+    client.get(edit_url(consultation))
+    entry = logged(VIEW_ACTION).get()
+    assert entry.user == user and entry.object_id == str(consultation.pk)
+    assert entry.label == f"Consultation request #{consultation.pk}"
+
+
+def test_export_is_csv_of_every_field_logged_per_request_and_safe_to_open_in_a_spreadsheet(coordinator):
+    user, client = coordinator
+    first, second = make_request(), make_request(full_name="Bruno Díaz", email="bruno@example.com")
+    response = client.get(LIST_URL, {"export": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert {row["Full name"] for row in rows} == {"Ana López", "Bruno Díaz"}
+    ana = next(row for row in rows if row["Full name"] == "Ana López")
+    assert ana["Email"] == PATIENT["email"] and ana["Phone"] == PATIENT["phone"]
+    assert ana["Message"] == "'" + PATIENT["message"]  # never a formula
+    assert set(logged(EXPORT_ACTION).values_list("object_id", flat=True)) == {str(first.pk), str(second.pk)}
+    assert set(logged(EXPORT_ACTION).values_list("user", flat=True)) == {user.pk}
+    # Only CSV is offered.
+    assert client.get(LIST_URL, {"export": "xlsx"})["Content-Type"].startswith("text/html")
+
+
+# --- retention and erasure -----------------------------------------------------------------
+
+
+def test_purge_deletes_closed_requests_past_the_retention_period_and_logs_only_their_numbers(seeded, caplog):
+    now = timezone.now()
+    old_closed = make_request(status="closed")
+    ConsultationRequest.objects.filter(pk=old_closed.pk).update(closed_at=now - datetime.timedelta(days=400))
+    recent_closed = make_request(status="closed")
+    old_open = make_request(status="contacted", received_at=now - datetime.timedelta(days=800))
+    out = io.StringIO()
+    call_command("purge_consultations", stdout=out)
+    assert "Deleted 1 closed consultation request older than 12 months" in out.getvalue()
+    assert set(ConsultationRequest.objects.values_list("pk", flat=True)) == {recent_closed.pk, old_open.pk}
+    entry = logged(PURGE_ACTION).get()
+    assert entry.object_id == str(old_closed.pk) and entry.user is None
+    assert "Ana" not in str(entry.data) + entry.label and "Ana" not in caplog.text
+
+
+def test_purge_follows_the_clinics_setting_and_refuses_a_nonsense_override(seeded):
+    contact = ClinicContactSettings.for_site(Site.objects.get(is_default_site=True))
+    contact.retention_months = 1
+    contact.save()
+    closed = make_request(status="closed")
+    ConsultationRequest.objects.filter(pk=closed.pk).update(closed_at=timezone.now() - datetime.timedelta(days=40))
+    call_command("purge_consultations", stdout=io.StringIO())
+    assert not ConsultationRequest.objects.exists()
+    with pytest.raises(CommandError, match="between 1 and 120"):
+        call_command("purge_consultations", "--months", "0")
+
+
+def test_reopening_a_closed_request_restarts_its_clock(seeded):
+    consultation = make_request(status="closed")
+    assert consultation.closed_at is not None
+    consultation.status = "booked"
+    consultation.save()
+    assert consultation.closed_at is None
+
+
+def test_erasure_by_command_deletes_every_request_from_that_address_and_logs_no_address(seeded, caplog):
+    make_request()
+    make_request(email="ana@example.COM", status="closed")
+    keep = make_request(email="someone.else@example.com")
+    out = io.StringIO()
+    call_command("erase_consultations", "ana@example.com", stdout=out)
+    assert "Erased 2 consultation requests" in out.getvalue()
+    assert list(ConsultationRequest.objects.values_list("pk", flat=True)) == [keep.pk]
+    entries = logged(ERASE_ACTION)
+    assert entries.count() == 2
+    for entry in entries:
+        assert "ana@" not in (str(entry.data) + entry.label).lower()
+    assert "ana@example" not in caplog.text.lower()
+    with pytest.raises(CommandError, match="not an email address"):
+        call_command("erase_consultations", "not-an-address")
+
+
+def test_erasure_from_the_admin_by_a_coordinator(coordinator):
+    user, client = coordinator
+    make_request()
+    form = client.get(ERASE_URL)
+    assert form.status_code == 200
+    # Confirming is required.
+    assert client.post(ERASE_URL, {"email": "ana@example.com"}).status_code == 200
+    assert ConsultationRequest.objects.count() == 1
+    response = client.post(ERASE_URL, {"email": "ana@example.com", "confirm": "on"}, follow=True)
+    assert "Erased 1 request from that address." in response.content.decode()
+    assert not ConsultationRequest.objects.exists()
+    assert logged(ERASE_ACTION).get().user == user
+    # The list offers the way there.
+    assert ERASE_URL in client.get(LIST_URL).content.decode()
+
+
+# --- the site frame: contact details, links, privacy notice -------------------------------
+
+
+def contact_settings():
+    return ClinicContactSettings.for_site(Site.objects.get(is_default_site=True))
+
+
+def test_the_footer_shows_no_contact_details_until_the_clinic_sets_them(client, seeded):
+    footer = BeautifulSoup(client.get("/").content, "html.parser").select_one("footer.site-footer")
+    assert footer.select_one(".site-footer__contact") is None
+    assert footer.select_one("a[href^='tel:']") is None and footer.select_one("a[href^='mailto:']") is None
+    links = {a.get_text(): a["href"] for a in footer.select("a")}
+    assert links == {"Request a consultation": "/consultation/", "Privacy notice": "/privacy/"}
+
+
+def test_contact_details_appear_in_every_footer_once_set_even_on_cached_pages(client, seeded):
+    client.get("/")  # now in the page cache
+    contact = contact_settings()
+    contact.address = "Line one\nLine two"
+    contact.phone = "+52 (664) 000-0000"
+    contact.email = "hello@clinic.test"
+    contact.opening_hours = "Monday to Friday: 9:00 to 17:00"
+    contact.save()
+    for path in ("/", "/guides/", "/guides/nk-cell-therapy/", "/consultation/", "/privacy/"):
+        footer = BeautifulSoup(client.get(path).content, "html.parser").select_one("footer.site-footer")
+        assert footer.select_one("a[href='tel:+526640000000']").get_text() == "+52 (664) 000-0000", path
+        assert footer.select_one("a[href='mailto:hello@clinic.test']")
+        assert "Line one" in footer.address.get_text() and "Line two" in footer.address.get_text()
+        assert "Monday to Friday" in footer.get_text()
+
+
+def test_the_header_offers_guides_and_a_consultation_and_one_search_form(client, seeded):
+    for path in ("/", "/guides/nk-cell-therapy/", "/consultation/", "/privacy/", "/search/?q=cell"):
+        soup = BeautifulSoup(client.get(path).content, "html.parser")
+        nav = {a.get_text(): a["href"] for a in soup.select(".site-header nav a")}
+        assert nav == {"Guides": "/guides/", "Request a consultation": "/consultation/"}, path
+        assert soup.select_one(".site-header__name")["href"] == "/"
+        assert len(soup.select("form[role=search]")) == 1, path
+
+
+def test_the_privacy_notice_is_seeded_plainly_and_editable(client, seeded):
+    from consultations.models import PrivacyNoticePage
+
+    soup = BeautifulSoup(client.get("/privacy/").content, "html.parser")
+    headings = [h.get_text() for h in soup.select("main h2")]
+    assert headings == [
+        "What we collect",
+        "Why",
+        "Who can see them",
+        "How long we keep them",
+        "Asking for your details to be deleted",
+    ]
+    page = PrivacyNoticePage.objects.get()
+    page.body = "<h2>Aviso de privacidad</h2><p>Texto legal.</p><script>alert(1)</script>"
+    page.save_revision().publish()
+    html = client.get("/privacy/").content.decode()
+    assert "Aviso de privacidad" in html and "<script>alert(1)" not in html
+
+
+def test_a_staff_edit_of_the_privacy_notice_is_kept_when_seeding_again(seeded, django_user_model):
+    from consultations.models import PrivacyNoticePage
+    from pages.seeding import seed
+
+    page = PrivacyNoticePage.objects.get()
+    page.body = "<p>The clinic's own legal text.</p>"
+    page.save_revision(user=django_user_model.objects.create_user("legal", "l@clinic.test", "x")).publish()
+    seed()
+    assert PrivacyNoticePage.objects.get().body == "<p>The clinic's own legal text.</p>"
