@@ -299,20 +299,35 @@ def test_a_repeat_request_is_a_varnish_hit(stack):
     assert_hit(stack.get(GUIDE_URL), same_copy_as=again)
 
 
-def test_one_copy_compressed_once_by_the_app_serves_every_reader(stack):
-    fresh(stack, GUIDE_URL)
-    compressed = stack.get(GUIDE_URL, headers={"Accept-Encoding": "gzip"})
-    assert_hit(compressed)
-    assert compressed.headers["Content-Encoding"] == "gzip"
-    assert "Accept-Encoding" in compressed.headers["Vary"]
-    assert compressed.text.lstrip().lower().startswith("<!doctype html>")  # not compressed twice
-    assert int(compressed.headers["Content-Length"]) < len(compressed.content) / 3
-    # A browser that takes no compression is served the same copy, unpacked by Varnish.
-    plain = stack.get(GUIDE_URL, headers={"Accept-Encoding": "identity"})
-    assert_hit(plain)
-    assert "Content-Encoding" not in plain.headers
-    assert varnish_ids(plain)[1] == varnish_ids(compressed)[1]
-    assert plain.content == compressed.content
+def test_each_reader_gets_the_apps_own_compression_from_a_kept_copy(stack):
+    """The app compresses (brotli, gzip); Varnish keeps one copy per encoding, as the app's
+    Vary: Accept-Encoding says, never compresses again, and a purge drops every copy."""
+    assert stack.purge(GUIDE_URL) == 200
+    readers = {
+        "br": "gzip, deflate, br, zstd",  # a current browser
+        "gzip": "gzip, deflate, br;q=0",  # one that refuses brotli
+        None: "identity",  # one that takes no compression
+    }
+    served = {}
+    for encoding, accept in readers.items():
+        first = stack.get(GUIDE_URL, headers={"Accept-Encoding": accept})
+        assert first.headers["X-Cache"] == "miss", encoding
+        again = stack.get(GUIDE_URL, headers={"Accept-Encoding": accept})
+        assert_hit(again)
+        assert again.content == first.content
+        assert_hit(stack.get(GUIDE_URL, headers={"Accept-Encoding": accept}), same_copy_as=again)
+        assert again.headers.get("Content-Encoding") == encoding
+        assert "Accept-Encoding" in again.headers["Vary"]
+        # requests undid the compression: one layer, the page itself.
+        assert again.text.lstrip().lower().startswith("<!doctype html>")
+        served[encoding] = again
+    assert served["br"].content == served["gzip"].content == served[None].content
+    sizes = {encoding: int(response.headers["Content-Length"]) for encoding, response in served.items()}
+    assert sizes["br"] < sizes["gzip"] < sizes[None] / 3
+    # One purge drops every encoding's copy.
+    assert stack.purge(GUIDE_URL) == 200
+    for accept in readers.values():
+        assert stack.get(GUIDE_URL, headers={"Accept-Encoding": accept}).headers["X-Cache"] == "miss"
 
 
 def test_links_with_tracking_parameters_are_hits_on_the_same_copy(stack):
