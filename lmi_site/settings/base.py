@@ -49,6 +49,8 @@ MIDDLEWARE = [
     # The page cache (pages/cache.py) sits outside everything that can set a cookie or vary a
     # response, so it sees each response as the reader gets it; static files never reach it.
     "pages.cache.PageCacheMiddleware",
+    # On a page-cache miss, the request's Wagtail site comes from the cache (pages/routing.py).
+    "pages.routing.SiteForRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -4,8 +4,10 @@ from django.db import models
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
+
+from pages.routing import child_for_route, has_view_restrictions
 
 from .people import display_name
 
@@ -68,6 +70,20 @@ class BasePage(Page):
     # path whatever tracking parameters a link carries (pages/cache.py). A page type that reads
     # request.GET (filters, pagination) must say so.
     reads_query_string = False
+
+    def route(self, request, path_components):
+        # As Wagtail's Page.route, with each level's child kept until content changes (pages/routing.py).
+        if path_components:
+            return child_for_route(self, path_components[0]).route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def get_view_restrictions(self):
+        # Wagtail's check_view_restrictions hook asks this on every page served: most pages are
+        # public, which is kept until content changes, and then it costs no query (pages/routing.py).
+        if has_view_restrictions(self) == "no":
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
     class Meta:

@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, section_anchor
+from pages.fragments import guide_parts
 from pages.rich_text import plain_text
 
 from .base import BasePage, BasePageForm
@@ -238,7 +239,9 @@ class GuidePage(MedicalReviewMixin, BasePage):
         # Loaded once per request; the template's settings.pages.ClinicSettings reuses it.
         clinic = ClinicSettings.load(request_or_site=request)
         context["next_review_due"] = self.next_review_due(clinic.review_interval_months)
-        context["structured_data"] = self.structured_data(request, clinic, context["breadcrumbs"])
+        # The body and what is worked out from it, kept by published revision (pages/fragments.py).
+        context["guide_parts"] = parts = guide_parts(self, request)
+        context["structured_data"] = self.structured_data(request, clinic, context["breadcrumbs"], parts.faq)
         return context
 
     def faq_items(self):
@@ -248,6 +251,10 @@ class GuidePage(MedicalReviewMixin, BasePage):
             contents = [section.value["content"]] + [sub["content"] for sub in section.value["subsections"]]
             items += [block.value for content in contents for block in content if block.block_type == "faq_item"]
         return items
+
+    def faq_answers(self):
+        """(question, answer as plain text) of every FAQ item, as the JSON-LD gives them."""
+        return [(item["question"], plain_text(item["answer"])) for item in self.faq_items()]
 
     def search_excerpt(self, words):
         """The sentence holding most of the searched-for words, to show why the guide matched."""
@@ -266,7 +273,7 @@ class GuidePage(MedicalReviewMixin, BasePage):
         words += sum(len(str(text).split()) for text in self.body.stream_block.get_searchable_content(self.body))
         return max(1, round(words / WORDS_PER_MINUTE))
 
-    def structured_data(self, request, clinic, breadcrumbs):
+    def structured_data(self, request, clinic, breadcrumbs, faq):
         """schema.org JSON-LD built from the same fields the page shows, so they cannot disagree."""
         url = self.canonical_url(request)
         home_url = request.build_absolute_uri("/")
@@ -293,10 +300,10 @@ class GuidePage(MedicalReviewMixin, BasePage):
             "mainEntity": [
                 {
                     "@type": "Question",
-                    "name": item["question"],
-                    "acceptedAnswer": {"@type": "Answer", "text": plain_text(item["answer"])},
+                    "name": question,
+                    "acceptedAnswer": {"@type": "Answer", "text": answer},
                 }
-                for item in self.faq_items()
+                for question, answer in faq
             ],
         }
         trail = breadcrumbs + [(self.title, url)]

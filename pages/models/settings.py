@@ -1,15 +1,26 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import HttpRequest
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 
 from pages.blocks import PARAGRAPH_FEATURES
+from pages.cache import cached_until_content_changes
 
 
 @register_setting(icon="site")
 class ClinicSettings(BaseGenericSetting):
     """Words shown on every guide, edited once here."""
+
+    @classmethod
+    def load(cls, request_or_site=None):
+        # Every page reads these; kept until content changes (their own save is one), so a
+        # page-cache miss costs no query for them. Wagtail keeps what load() finds on the request.
+        attr_name = cls.get_cache_attr_name()
+        if isinstance(request_or_site, HttpRequest) and not hasattr(request_or_site, attr_name):
+            setattr(request_or_site, attr_name, cached_until_content_changes("clinic-settings", cls._get_or_create))
+        return super().load(request_or_site)
 
     clinic_name = models.CharField(max_length=200)
     consultation_invitation = models.TextField(
