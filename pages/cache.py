@@ -46,7 +46,7 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
-from pages.http import Representations, compress, make_private
+from pages.http import Representations, accepted_encoding, compress, make_private
 
 logger = logging.getLogger(__name__)
 
@@ -274,9 +274,12 @@ class PageCacheMiddleware:
             return self._not_shared(request, response)
 
         headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
-        page = Representations.of(response, headers)
+        keeping = cache is not None and not isinstance(cache, DummyCache)
+        # A page that is kept is compressed for every reader to come; one that is not, for this one.
+        encodings = ("gzip", "br") if keeping else (accepted_encoding(request),)
+        page = Representations.of(response, headers, encodings)
         served = page.response_for(request)
-        if cache is not None and not isinstance(cache, DummyCache):
+        if keeping:
             stored = (page, reads_query_string)
             try:
                 _store(cache, key, generation, stored, settings.PAGE_CACHE_SECONDS)

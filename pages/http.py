@@ -67,13 +67,15 @@ class Representations:
     etags: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, response, headers, brotli_quality=FAST_BROTLI_QUALITY):
+    def of(cls, response, headers, encodings=("gzip", "br")):
         plain = response.content
         page = cls(headers=headers)
         page._add(None, plain)
         if _compressible(response) and len(plain) >= MIN_COMPRESS_BYTES:
-            page._add("gzip", gzip.compress(plain, GZIP_LEVEL, mtime=0))
-            page._add("br", brotli.compress(plain, quality=brotli_quality, mode=brotli.MODE_TEXT))
+            if "gzip" in encodings:
+                page._add("gzip", gzip.compress(plain, GZIP_LEVEL, mtime=0))
+            if "br" in encodings:
+                page._add("br", brotli.compress(plain, quality=FAST_BROTLI_QUALITY, mode=brotli.MODE_TEXT))
         return page
 
     def upgraded(self):
@@ -106,7 +108,7 @@ class Representations:
                 response["Content-Encoding"] = encoding
         response["ETag"] = etag
         make_public(response)
-        if len(self.bodies) > 1:
+        if _compressible_type(self.headers):
             patch_vary_headers(response, ["Accept-Encoding"])
         return response
 
@@ -123,6 +125,12 @@ def _etag_matches(request, etag):
 def _compressible(response):
     content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
     return not response.has_header("Content-Encoding") and content_type.startswith(COMPRESSIBLE_TYPES)
+
+
+def _compressible_type(headers):
+    """Whether what these headers describe is ever compressed, so varies with Accept-Encoding."""
+    content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+    return content_type.split(";")[0].strip().lower().startswith(COMPRESSIBLE_TYPES)
 
 
 def make_public(response):
