@@ -277,7 +277,7 @@ class PageCacheMiddleware:
         keeping = cache is not None and not isinstance(cache, DummyCache)
         # A page that is kept is compressed for every reader to come; one that is not, for this one.
         encodings = ("gzip", "br") if keeping else (accepted_encoding(request),)
-        page = Representations.of(response, headers, encodings)
+        page = Representations.of(response, headers, encodings, upgrading=keeping and generation is not None)
         served = page.response_for(request)
         if keeping:
             stored = (page, reads_query_string)

@@ -30,6 +30,8 @@ from django.utils.http import parse_etags
 FAST_BROTLI_QUALITY = 5
 BEST_BROTLI_QUALITY = 11
 GZIP_LEVEL = 9
+# How long a shared cache may keep a page compressed at the fast quality (see `upgraded`).
+FAST_COPY_SHARED_SECONDS = 2
 COMPRESSIBLE_TYPES = ("text/", "application/xml", "application/json", "application/ld+json", "image/svg+xml")
 # Below this, the headers cost more than compression saves.
 MIN_COMPRESS_BYTES = 256
@@ -65,11 +67,13 @@ class Representations:
     headers: list
     bodies: dict = field(default_factory=dict)  # encoding (None for the plain bytes) -> bytes
     etags: dict = field(default_factory=dict)
+    # True while brotli is at the fast quality and a better copy is on its way (`upgraded`).
+    upgrading: bool = False
 
     @classmethod
-    def of(cls, response, headers, encodings=("gzip", "br")):
+    def of(cls, response, headers, encodings=("gzip", "br"), upgrading=False):
         plain = response.content
-        page = cls(headers=headers)
+        page = cls(headers=headers, upgrading=upgrading and "br" in encodings)
         page._add(None, plain)
         if _compressible(response) and len(plain) >= MIN_COMPRESS_BYTES:
             if "gzip" in encodings:
@@ -79,14 +83,13 @@ class Representations:
         return page
 
     def upgraded(self):
-        """The same page with brotli at its best quality, or None if it is already."""
-        if "br" not in self.bodies:
-            return None
-        best = brotli.compress(self.bodies[None], quality=BEST_BROTLI_QUALITY, mode=brotli.MODE_TEXT)
-        if best == self.bodies["br"]:
+        """The same page with brotli at its best quality, or None if there is nothing to improve."""
+        if not self.upgrading:
             return None
         page = Representations(headers=self.headers, bodies=dict(self.bodies), etags=dict(self.etags))
-        page._add("br", best)
+        best = brotli.compress(self.bodies[None], quality=BEST_BROTLI_QUALITY, mode=brotli.MODE_TEXT)
+        if best != self.bodies["br"]:
+            page._add("br", best)
         return page
 
     def _add(self, encoding, body):
@@ -107,7 +110,8 @@ class Representations:
             if encoding:
                 response["Content-Encoding"] = encoding
         response["ETag"] = etag
-        make_public(response)
+        # A shared cache keeps the fast copy only briefly, then takes the best one from us.
+        make_public(response, FAST_COPY_SHARED_SECONDS if self.upgrading and encoding == "br" else None)
         if _compressible_type(self.headers):
             patch_vary_headers(response, ["Accept-Encoding"])
         return response
@@ -133,10 +137,11 @@ def _compressible_type(headers):
     return content_type.split(";")[0].strip().lower().startswith(COMPRESSIBLE_TYPES)
 
 
-def make_public(response):
+def make_public(response, shared_seconds=None):
     """Browsers revalidate every time (max-age=0, with the ETag that costs a 304); a shared cache
     such as Varnish may keep the page for PUBLIC_PAGE_SHARED_CACHE_SECONDS between purges."""
-    response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PUBLIC_PAGE_SHARED_CACHE_SECONDS}"
+    shared_seconds = settings.PUBLIC_PAGE_SHARED_CACHE_SECONDS if shared_seconds is None else shared_seconds
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={shared_seconds}"
 
 
 def make_private(response):

@@ -62,6 +62,14 @@ def test_a_hit_sends_the_best_compression_made_once_after_the_first_reader(clien
     assert page.bodies["br"] == later.content
 
 
+def test_a_shared_cache_keeps_the_first_readers_quick_brotli_only_briefly(client, seeded, settings):
+    """Varnish would otherwise keep the fast-compressed copy until the next purge."""
+    first = client.get(GUIDE_URL, headers={"accept_encoding": BROWSER})
+    assert first["X-Page-Cache"] == "miss" and first["Cache-Control"] == "public, max-age=0, s-maxage=2"
+    later = hit(client, accept_encoding=BROWSER)
+    assert later["Cache-Control"] == f"public, max-age=0, s-maxage={settings.PUBLIC_PAGE_SHARED_CACHE_SECONDS}"
+
+
 def test_a_client_without_brotli_gets_gzip_and_one_without_either_gets_plain_html(client, seeded):
     gzipped = hit(client, accept_encoding="gzip, deflate")
     assert gzipped["Content-Encoding"] == "gzip"
