@@ -7,6 +7,8 @@ Lighthouse comes from the npm registry (tests/lighthouse/package-lock.json; `mak
 import json
 import os
 import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,8 @@ PAGES = {
     "guide": "/guides/nk-cell-therapy/",
     "guide with a photo": SECOND_GUIDE_URL,
     "search results": "/search/?q=perforin",
+    "consultation request form": "/consultation/",
+    "privacy notice": "/privacy/",
     "page not found": "/no-such-page/",
 }
 
@@ -43,6 +47,13 @@ def test_best_practices_score_is_one(site_with_photo, path):
         pytest.fail("Lighthouse is not installed: run `make test`, which runs `npm ci` in tests/lighthouse.")
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is not installed: run `make test`, which installs it.")
+    # The page is what it says it is before Lighthouse audits it.
+    expected_status = 404 if path == PAGES["page not found"] else 200
+    try:
+        status = urllib.request.urlopen(site_with_photo + path, timeout=30).status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert status == expected_status
     chrome_flags = " ".join(["--headless=new", "--disable-dev-shm-usage", *CHROMIUM_ARGS])
     result = subprocess.run(
         [
