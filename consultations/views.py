@@ -143,3 +143,12 @@ def _receive(page, request):
         # Only now, with the request safely stored, is anyone told about it.
         notifications.tell_coordinators(request, consultation)
     return HttpResponseRedirect(sent_url, status=303)
+
+
+def csrf_failure(request, reason=""):
+    """Django's CSRF refusal, in words a patient can act on (settings.CSRF_FAILURE_VIEW).
+
+    Stands alone like the other error pages; the technical reason goes to the log, not the page.
+    """
+    logger.warning("Form refused by the CSRF check: %s", reason)
+    return TemplateResponse(request, "consultations/csrf_failure.html", status=403)

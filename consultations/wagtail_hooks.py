@@ -17,6 +17,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
+from . import second_factor
 from .admin_views import ERASE_PERMISSION, erase_view
 from .audit import ERASE_ACTION, EXPORT_ACTION, PURGE_ACTION, VIEW_ACTION
 from .models import ConsultationRequest
@@ -146,8 +147,8 @@ register_snippet(ConsultationRequestViewSet)
 
 
 @hooks.register("register_admin_urls")
-def register_erase_url():
-    return [path("consultations/erase/", erase_view, name="consultations_erase")]
+def register_consultation_admin_urls():
+    return [path("consultations/erase/", erase_view, name="consultations_erase"), *second_factor.admin_urls()]
 
 
 @hooks.register("register_log_actions")

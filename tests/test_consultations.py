@@ -401,3 +401,28 @@ def test_twenty_concurrent_requests_are_each_stored_exactly_once(settings):
     assert statuses == [303] * 40
     names = sorted(ConsultationRequest.objects.values_list("full_name", flat=True))
     assert names == sorted(f"Patient {index}" for index in range(20))
+
+
+def test_the_disclaimers_words_schedule_a_consultation_lead_to_the_form(client, seeded):
+    soup = BeautifulSoup(client.get(f"/guides/{GUIDE_SLUG}/").content, "html.parser")
+    disclaimer = soup.select_one(".disclaimer")
+    link = disclaimer.select_one("a")
+    assert link.get_text() == "schedule a consultation" and link["href"] == FORM_URL
+    assert disclaimer.get_text(" ", strip=True).endswith("For personalized guidance, please schedule a consultation .")
+
+
+def test_a_form_refused_by_the_csrf_check_gets_a_calm_page_that_says_what_to_do(seeded):
+    strict = Client(enforce_csrf_checks=True)
+    data = form_data(Client())
+    response = strict.post(FORM_URL, data)
+    assert response.status_code == 403
+    text = BeautifulSoup(response.content, "html.parser").select_one("main").get_text(" ")
+    assert "Your form was not sent" in text and "allow cookies for this site" in text
+    assert ConsultationRequest.objects.count() == 0
+
+
+def test_the_header_marks_the_consultation_link_as_the_current_page_there(client, seeded):
+    soup = BeautifulSoup(client.get(FORM_URL).content, "html.parser")
+    assert soup.select_one(".site-header .site-nav__action")["aria-current"] == "page"
+    soup = BeautifulSoup(client.get("/").content, "html.parser")
+    assert not soup.select_one(".site-header .site-nav__action").has_attr("aria-current")

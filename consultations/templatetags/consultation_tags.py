@@ -1,5 +1,8 @@
+import re
+
 import nh3
 from django import template
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
@@ -47,3 +50,20 @@ def first_input_id(field):
     """Where the error summary's link for this field goes: the input, or a group's first option."""
     radio = getattr(field.field.widget, "input_type", "") == "radio"
     return f"{field.auto_id}_0" if radio else field.auto_id
+
+
+CONSULTATION_WORDS = re.compile(r"schedul(?:e|ing) a consultation", re.IGNORECASE)
+
+
+@register.filter
+def link_consultation_words(text, url):
+    """The text, escaped, with its words "schedule a consultation" (if any) as a link to the form.
+
+    The clinic's words stay exactly as written; only the first mention becomes a link.
+    """
+    text = str(text or "")
+    match = CONSULTATION_WORDS.search(text) if url else None
+    if match is None:
+        return escape(text)
+    link = format_html('<a href="{}">{}</a>', url, match.group(0))
+    return mark_safe(escape(text[: match.start()]) + link + escape(text[match.end() :]))

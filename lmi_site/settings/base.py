@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A one-time code after signing in, for whoever can see patients' details (consultations/second_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "consultations.second_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -63,6 +69,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lmi_site.urls"
+# A refused form (cookies blocked, a very old page) gets a calm page that says what to do.
+CSRF_FAILURE_VIEW = "consultations.views.csrf_failure"
 
 TEMPLATES = [
     {
@@ -162,6 +170,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account_locked.html"
 AXES_CLIENT_IP_CALLABLE = "lmi_site.client_ip.client_ip"
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "Longevity Medical Institute"
 
 # How many of the clinic's own proxies (caching proxy, load balancer) stand in front of the app
 # and append to X-Forwarded-For; see lmi_site/client_ip.py and docs/deploy.md. With 0, the

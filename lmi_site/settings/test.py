@@ -10,6 +10,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Staff in other tests sign in with a password only; tests/test_second_factor.py and its browser
+# test turn the second factor on and prove it is required.
+SECOND_FACTOR_REQUIRED = False
 
 # WhiteNoise serves the source static files directly, so a crawl can find a missing one.
 WHITENOISE_USE_FINDERS = True

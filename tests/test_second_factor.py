@@ -1,0 +1,112 @@
+"""A one-time code from an authenticator app for whoever can see patients' details, by real requests."""
+
+import re
+import time
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from consultations.roles import COORDINATORS
+
+SETUP = "/admin/second-factor/"
+VERIFY = "/admin/second-factor/verify/"
+LIST_URL = "/admin/snippets/consultations/consultationrequest/"
+
+
+@pytest.fixture(autouse=True)
+def second_factor_on(settings):
+    settings.SECOND_FACTOR_REQUIRED = True
+
+
+def code_for(user, offset=0):
+    """The code the person's app shows; offset 1 is the next one (a code is never accepted twice)."""
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, t0=device.t0, step=device.step, digits=device.digits, drift=offset):06d}"
+
+
+def set_up(client, user):
+    response = client.get(SETUP)
+    assert response.status_code == 200
+    key = BeautifulSoup(response.content, "html.parser").select_one("#second-factor-key").get_text()
+    assert re.fullmatch(r"[A-Z2-7 ]+", key)
+    response = client.post(f"{SETUP}?next={LIST_URL}", {"code": code_for(user)})
+    assert response.status_code == 200
+    codes = [c.get_text() for c in BeautifulSoup(response.content, "html.parser").select("#recovery-codes code")]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    return codes
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("superuser", [False, True], ids=["coordinator", "superuser"])
+def test_whoever_sees_patients_must_set_up_an_app_before_anything_else(make_staff, seeded, superuser):
+    user, client = make_staff(COORDINATORS, username="coordinator")
+    if superuser:
+        user.is_superuser = True
+        user.save()
+    for url in ("/admin/", LIST_URL, "/admin/pages/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == f"{SETUP}?next={url}", url
+    client.get(SETUP)
+    wrong = client.post(SETUP, {"code": "000000" if code_for(user) != "000000" else "111111"})
+    assert "That code is not right" in wrong.content.decode()
+    assert client.get(LIST_URL).status_code == 302
+    time.sleep(1.1)  # django-otp slows down the next try after a wrong code
+    set_up(client, user)
+    assert client.get(LIST_URL).status_code == 200
+
+
+def test_each_later_sign_in_asks_for_a_code_and_refuses_a_wrong_one(make_staff, seeded):
+    user, client = make_staff(COORDINATORS, username="coordinator")
+    set_up(client, user)
+    later = signed_in(user)
+    response = later.get(LIST_URL)
+    assert response.status_code == 302 and response["Location"] == f"{VERIFY}?next={LIST_URL}"
+    wrong = later.post(f"{VERIFY}?next={LIST_URL}", {"code": "12345"})
+    assert wrong.status_code == 200 and "That code is not right" in wrong.content.decode()
+    assert later.get(LIST_URL).status_code == 302
+    time.sleep(1.1)  # django-otp slows down the next try after a wrong code
+    right = later.post(f"{VERIFY}?next={LIST_URL}", {"code": code_for(user, offset=1)})
+    assert right.status_code == 302 and right["Location"] == LIST_URL
+    assert later.get(LIST_URL).status_code == 200
+
+
+def test_a_recovery_code_signs_in_once(make_staff, seeded):
+    user, client = make_staff(COORDINATORS, username="coordinator")
+    codes = set_up(client, user)
+    first = signed_in(user)
+    assert first.post(VERIFY, {"code": codes[0]}).status_code == 302
+    assert first.get(LIST_URL).status_code == 200
+    second = signed_in(user)
+    response = second.post(VERIFY, {"code": codes[0]})
+    assert response.status_code == 200 and "That code is not right" in response.content.decode()
+
+
+def test_after_a_code_only_the_admin_is_a_place_to_go_next(make_staff, seeded):
+    user, client = make_staff(COORDINATORS, username="coordinator")
+    set_up(client, user)
+    later = signed_in(user)
+    response = later.post(f"{VERIFY}?next=https://evil.example/", {"code": code_for(user, offset=1)})
+    assert response["Location"] == "/admin/"
+
+
+def test_other_staff_are_not_asked_unless_they_choose_to_set_up_an_app(make_staff, seeded):
+    user, client = make_staff("Editors")
+    assert client.get("/admin/").status_code == 200
+    set_up(client, user)
+    later = signed_in(user)
+    assert later.get("/admin/")["Location"] == f"{VERIFY}?next=/admin/"
+
+
+def test_signing_out_and_the_public_site_never_ask_for_a_code(make_staff, seeded):
+    _, client = make_staff(COORDINATORS, username="coordinator")
+    assert client.get("/").status_code == 200
+    assert client.get("/consultation/").status_code == 200
+    assert client.post("/admin/logout/").status_code == 302
