@@ -4,6 +4,7 @@ database, Redis. Shared by the benchmark, the load test and tests/test_scale_out
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -178,3 +179,51 @@ class AdminSession:
         response = self.request("POST", path, data={"csrfmiddlewaretoken": token})
         if response.status_code != 302:
             raise RuntimeError(f"publish failed: {response.status_code} {response.text[:500]}")
+
+
+VCL = PROJECT_DIR / "deploy" / "varnish.vcl"
+COMMITTED_BACKEND = '.host = "127.0.0.1";\n    .port = "8000";'
+
+
+def varnishd_path():
+    found = shutil.which("varnishd") or ("/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None)
+    if found is None:
+        raise RuntimeError("varnishd is not installed: `make test` and `make bench` install Debian's varnish package")
+    return found
+
+
+@contextmanager
+def varnishd(backend_port, port, workdir):
+    """varnishd running the committed VCL with only the backend's port changed; yields its base URL."""
+    vcl = VCL.read_text()
+    assert vcl.count(COMMITTED_BACKEND) == 1, "deploy/varnish.vcl's backend must default to 127.0.0.1:8000"
+    workdir.mkdir()
+    vcl_copy = workdir / "varnish.vcl"
+    vcl_copy.write_text(vcl.replace('.port = "8000";', f'.port = "{backend_port}";'))
+    log = (workdir / "varnishd.log").open("w")
+    command = [varnishd_path(), "-F", "-j", "none", "-n", str(workdir / "instance"), "-a", f"127.0.0.1:{port}"]
+    command += ["-T", "none", "-f", str(vcl_copy), "-s", "malloc,64m"]
+    command += ["-p", "thread_pools=1", "-p", "thread_pool_min=10"]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("varnishd stopped: " + (workdir / "varnishd.log").read_text()[-3000:])
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("varnishd did not answer within 30 seconds")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

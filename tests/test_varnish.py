@@ -10,22 +10,20 @@ running the committed VCL with only its backend port changed.
 import http.client
 import os
 import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import requests
 
 from benchmarks.harness import (
+    COMMITTED_BACKEND,
     PROJECT_DIR,
+    VCL,
     AdminSession,
     empty_redis,
     free_port,
@@ -33,13 +31,13 @@ from benchmarks.harness import (
     manage,
     prepare_site,
     production_env,
+    varnishd,
+    varnishd_path,
 )
 from pages.seeding import seed
 from tests.conftest import GUIDE_URL, database_url_for_other_processes
 from tests.throwaway import throwaway_database
 
-VCL = PROJECT_DIR / "deploy" / "varnish.vcl"
-COMMITTED_BACKEND = '.host = "127.0.0.1";\n    .port = "8000";'
 REDIS_URL = "redis://127.0.0.1:6379/14"
 PASSWORD = "a-long-varnish-test-password"
 # A member of the clinic's Moderators group, who publishes guides (pages/roles.py).
@@ -48,13 +46,6 @@ EDITOR = "moderator"
 SECOND_PURGE_SECONDS = 3
 # The Wagtail site's hostname: the app names each page by it when it purges.
 SITE_HOST = "localhost"
-
-
-def varnishd_path():
-    found = shutil.which("varnishd") or ("/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None)
-    if found is None:
-        pytest.fail("varnishd is not installed: run `make test`, which installs Debian's varnish package")
-    return found
 
 
 class SlowLink:
@@ -123,63 +114,6 @@ class SlowLink:
                 target.sendall(chunk)
         except OSError:
             pass
-
-
-@contextmanager
-def varnishd(backend_port, port, workdir):
-    """varnishd running the committed VCL with only the backend's port changed."""
-    vcl = VCL.read_text()
-    assert vcl.count(COMMITTED_BACKEND) == 1, "deploy/varnish.vcl's backend must default to 127.0.0.1:8000"
-    workdir.mkdir()
-    vcl_copy = workdir / "varnish.vcl"
-    vcl_copy.write_text(vcl.replace('.port = "8000";', f'.port = "{backend_port}";'))
-    log = (workdir / "varnishd.log").open("w")
-    process = subprocess.Popen(
-        [
-            varnishd_path(),
-            "-F",
-            "-j",
-            "none",
-            "-n",
-            str(workdir / "instance"),
-            "-a",
-            f"127.0.0.1:{port}",
-            "-T",
-            "none",
-            "-f",
-            str(vcl_copy),
-            "-s",
-            "malloc,64m",
-            "-p",
-            "thread_pools=1",
-            "-p",
-            "thread_pool_min=10",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("varnishd stopped: " + (workdir / "varnishd.log").read_text()[-3000:])
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("varnishd did not answer within 30 seconds")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 class Stack:
