@@ -64,15 +64,18 @@ def empty_redis(redis_url):
     redis.Redis.from_url(redis_url).flushdb()
 
 
-def prepare_site(env, superuser_password=None):
-    """Migrate, seed the clinic's content, collect static files, and make a throwaway superuser."""
+def prepare_site(env, moderator_password=None):
+    """Migrate, seed the clinic's content, collect static files, and make a throwaway Moderator
+    "loadtest", who publishes: the least a publish needs, and no second factor to sign in with
+    (production asks one of superusers; consultations/)."""
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_content")
     collect_static(env)
-    if superuser_password:
+    if moderator_password:
         create = (
-            "from django.contrib.auth import get_user_model; "
-            f"get_user_model().objects.create_superuser('loadtest', 'loadtest@example.com', {superuser_password!r})"
+            "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
+            f"user = get_user_model().objects.create_user('loadtest', 'loadtest@example.com', {moderator_password!r}); "
+            "user.groups.add(Group.objects.get(name='Moderators'))"
         )
         manage(env, "shell", "-c", create)
 

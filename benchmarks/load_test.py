@@ -49,11 +49,11 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
     args = parser.parse_args()
 
-    password = secrets.token_urlsafe(24)  # a throwaway superuser in the throwaway database
+    password = secrets.token_urlsafe(24)  # a throwaway Moderator in the throwaway database
     fresh_postgres_database(args.database_url)
     empty_redis(args.redis_url)
     env = production_env(args.database_url, args.redis_url)
-    prepare_site(env, superuser_password=password)
+    prepare_site(env, moderator_password=password)
 
     # The editor's draft is made in the same database; readers must not see it until it is published.
     os.environ.update(

@@ -25,7 +25,7 @@ def sqlite_site(tmp_path_factory):
     path = tmp_path_factory.mktemp("sqlite") / "site.sqlite3"
     # No Redis: nothing shared but the SQLite file, the thing under test.
     env = production_env(f"sqlite:///{path}", "", STATIC_ROOT=str(path.parent / "static"))
-    prepare_site(env, superuser_password=PASSWORD)
+    prepare_site(env, moderator_password=PASSWORD)
     return env
 
 

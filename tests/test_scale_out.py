@@ -9,6 +9,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import Group
 
 from benchmarks.harness import AdminSession, collect_static, empty_redis, gunicorn, production_env
 from pages.models import GuidePage
@@ -25,7 +26,9 @@ def shared_database_url(transactional_db, tmp_path):
     seed()
     # Hashed as production checks it; the test settings' fast hasher is not one production accepts.
     hashed = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
-    get_user_model().objects.create_superuser("editor", "editor@example.com", password=None)
+    # A Moderator publishes: the least a publish needs (production asks superusers for a second factor).
+    editor = get_user_model().objects.create_user("editor", "editor@example.com", password=None)
+    editor.groups.add(Group.objects.get(name="Moderators"))
     get_user_model().objects.filter(username="editor").update(password=hashed)
     # An editor's draft, saved but not yet published: readers must not see it until the publish.
     guide = GuidePage.objects.get()
