@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,17 +14,22 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from pages.models import GuidePage, Person
+from pages.models import ClinicSettings, GuidePage, Person
 from pages.models.guide import REVIEW_STATUSES
+from pages.plain_language import guide_readability
 from pages.review import (
     SEES_REVIEW_DATES,
     ReviewRefused,
     can_mark_reviewed,
+    can_see_review_dates,
+    changes_since_last_review,
     check_mark_reviewed,
     guides_with_review_dates,
     human_date,
+    last_review_time,
     mark_reviewed,
     other_persons_draft,
+    sources_to_check,
 )
 
 
@@ -70,7 +76,11 @@ def mark_reviewed_view(request, page_id):
         "pending": pending,
         "pending_by_someone_else": pending is not None and pending.user_id != request.user.pk,
         "last_reviewed": human_date(guide.last_reviewed),
+        "reviewed_since": last_review_time(guide),
     }
+    context["source_count"], context["sources_unchecked"] = sources_to_check(guide)
+    if not refusal:
+        context["changes"] = changes_since_last_review(guide, request)
     status = 409 if (refusal and request.method == "POST") else 200
     return TemplateResponse(request, "pages/admin/mark_reviewed.html", context, status=status)
 
@@ -139,3 +149,19 @@ class GuideReviewReportView(ReportView):
 
     def get_index_url(self):
         return reverse(self.index_url_name)
+
+
+# --- plain language -----------------------------------------------------------------------------
+
+
+def plain_language_report(request):
+    """Reading levels of every guide's live version, or its draft if it was never published."""
+    if not can_see_review_dates(request.user):
+        raise PermissionDenied
+    target = ClinicSettings.load(request_or_site=request).plain_language_target_grade
+    guides = []
+    for guide in GuidePage.objects.order_by("title"):
+        version = guide if guide.live else guide.get_latest_revision_as_object()
+        guides.append((guide, guide_readability(version, target)))
+    context = {"guides": guides, "target_grade": target}
+    return TemplateResponse(request, "pages/admin/plain_language_report.html", context)

@@ -6,6 +6,7 @@ Every block is structured content: editors type words into fields, never HTML.
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.forms.utils import ErrorList
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
@@ -238,3 +239,56 @@ class GuideBodyBlock(blocks.StreamBlock):
         if block_errors:
             raise blocks.StreamBlockValidationError(block_errors=block_errors)
         return value
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+SOURCE_LINK_SCHEMES = ("http", "https")
+EARLIEST_SOURCE_YEAR = 1800
+
+
+class SourceBlock(blocks.StructBlock):
+    """One work a guide is based on, as editors enter it; the page numbers the list."""
+
+    title = blocks.CharBlock(max_length=300, help_text="The article's, report's or book's title.")
+    publisher = blocks.CharBlock(
+        required=False, max_length=200, label="Publisher or journal", help_text="e.g. “The Lancet Oncology”, “NHS”."
+    )
+    year = blocks.IntegerBlock(required=False, min_value=EARLIEST_SOURCE_YEAR, help_text="The year it was published.")
+    link = blocks.URLBlock(required=False, help_text="A web address starting with https:// or http://.")
+    last_checked = blocks.DateBlock(
+        label="Date last checked", help_text="When someone last confirmed this source still says what the guide says."
+    )
+
+    def clean(self, value):
+        errors = {}
+        try:
+            value = super().clean(value)
+        except StructBlockValidationError as error:
+            errors.update(error.block_errors)
+        link = value.get("link") or ""
+        # URLBlock also takes ftp:// addresses; patients' browsers should be sent to the web only.
+        if link and "link" not in errors and link.split(":", 1)[0].lower() not in SOURCE_LINK_SCHEMES:
+            errors["link"] = ErrorList(
+                [ValidationError("The link must be a web address starting with https:// or http://.")]
+            )
+        today = timezone.localdate()
+        if isinstance(value.get("year"), int) and value["year"] > today.year:
+            errors["year"] = ErrorList([ValidationError(f"The year cannot be after {today.year}.")])
+        if value.get("last_checked") and value["last_checked"] > today:
+            errors["last_checked"] = ErrorList([ValidationError("The date last checked cannot be in the future.")])
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+    class Meta:
+        icon = "link"
+        label = "Source"
+        template = "blocks/source_block.html"
+
+
+class SourcesBlock(blocks.StreamBlock):
+    source = SourceBlock()
+
+    class Meta:
+        required = False

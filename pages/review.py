@@ -5,6 +5,7 @@ version and published through Wagtail's normal revision.publish(), so page_publi
 as for any publish; nobody's unpublished draft is ever published by it.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from pages.models import ClinicSettings, GuidePage, Person
-from pages.models.guide import MARK_REVIEWED_PERMISSION
+from pages.models.guide import MARK_REVIEWED_PERMISSION, SOURCE_CHECK_DAYS
 from pages.models.people import display_name
 
 REVIEW_LOG_ACTION = "pages.mark_reviewed"
@@ -57,6 +58,83 @@ def other_persons_draft(guide):
     if not guide.has_unpublished_changes or guide.latest_revision_id == guide.live_revision_id:
         return None
     return guide.latest_revision
+
+
+def last_review_entry(guide):
+    """The log entry of the guide's latest review stamp (by "Mark as reviewed" or the workflow), if any."""
+    from wagtail.models import PageLogEntry
+
+    return (
+        PageLogEntry.objects.filter(page=guide, action=REVIEW_LOG_ACTION)
+        .select_related("revision")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+
+
+def last_review_time(guide):
+    """When the guide was last reviewed: the stamp's moment, else the start of its last-reviewed day."""
+    entry = last_review_entry(guide)
+    if entry is not None:
+        return entry.timestamp
+    if guide.last_reviewed is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(guide.last_reviewed, datetime.time.min))
+
+
+def version_at_last_review(guide):
+    """The revision that was live when the guide was last reviewed, or None if its history does
+    not reach back that far (a guide imported or first published after its last review)."""
+    from wagtail.models import PageLogEntry
+
+    entry = last_review_entry(guide)
+    if entry is not None and entry.revision_id:
+        return entry.revision
+    if guide.last_reviewed is None:
+        return None
+    # Reviewed before this site stamped reviews: the version last published by the end of that day.
+    day_after = timezone.make_aware(datetime.datetime.combine(guide.last_reviewed, datetime.time.min))
+    day_after += datetime.timedelta(days=1)
+    published = (
+        PageLogEntry.objects.filter(
+            page=guide, action="wagtail.publish", timestamp__lt=day_after, revision__isnull=False
+        )
+        .select_related("revision")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    return published.revision if published else None
+
+
+@dataclass
+class ChangesSinceReview:
+    reviewed_revision: object  # None when the history does not reach back to the last review
+    changed_fields: list  # the labels of the fields that differ, as Wagtail's comparison shows them
+
+    @property
+    def unchanged(self):
+        return self.reviewed_revision is not None and not self.changed_fields
+
+
+def changes_since_last_review(guide, request):
+    """What differs between the version live at the last review and the live one about to be
+    stamped, worked out by the same comparison Wagtail's "Compare" view shows."""
+    reviewed = version_at_last_review(guide)
+    if reviewed is None or guide.live_revision_id is None:
+        return ChangesSinceReview(None, [])
+    if reviewed.pk == guide.live_revision_id:
+        return ChangesSinceReview(reviewed, [])
+    panel = guide.get_edit_handler().get_bound_panel(instance=guide, request=request, form=None)
+    before, now = reviewed.as_object(), guide.live_revision.as_object()
+    changed = [comparison(before, now) for comparison in panel.get_comparison()]
+    return ChangesSinceReview(reviewed, [str(diff.field_label()) for diff in changed if diff.has_changed()])
+
+
+def sources_to_check(guide, today=None):
+    """(number of sources, the titles of those last checked more than a year ago), for the reviewer."""
+    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=SOURCE_CHECK_DAYS)
+    sources = [block.value for block in guide.sources]
+    return len(sources), [source["title"] for source in sources if source["last_checked"] < cutoff]
 
 
 def check_mark_reviewed(guide, user):

@@ -26,16 +26,29 @@ PAGE_PERMISSIONS = {
 # Other permissions as (app_label, model, codename, name).
 ACCESS_ADMIN = ("wagtailadmin", "admin", "access_admin", "Can access Wagtail admin")
 VIEW_PERSON = ("pages", "person", "view_person", "Can view person")
+# Patients' feedback on guides (the feedback app): every role works on the guides' content.
+VIEW_FEEDBACK = ("feedback", "guidefeedback", "view_guidefeedback", "Can view patient feedback")
+# What patients searched for (the searches app): for those who write and publish guides.
+VIEW_SEARCHES = ("searches", "searchwithoutresults", "view_searchwithoutresults", "Can view search without results")
+# Promoting a guide for a search term changes what patients see first, so it is the publishers'.
+PROMOTE_SEARCH_RESULTS = [
+    ("wagtailsearchpromotions", "searchpromotion", f"{action}_searchpromotion", f"Can {action} search promotion")
+    for action in ("add", "change", "delete", "view")
+]
 MODEL_PERMISSIONS = {
-    EDITORS: [ACCESS_ADMIN, VIEW_PERSON],
+    EDITORS: [ACCESS_ADMIN, VIEW_PERSON, VIEW_FEEDBACK, VIEW_SEARCHES],
     MEDICAL_REVIEWERS: [
         ACCESS_ADMIN,
         VIEW_PERSON,
+        VIEW_FEEDBACK,
         ("pages", "guidepage", "mark_guide_reviewed", "Can mark a guide as medically reviewed"),
     ],
     MODERATORS: [
         ACCESS_ADMIN,
         VIEW_PERSON,
+        VIEW_FEEDBACK,
+        VIEW_SEARCHES,
+        *PROMOTE_SEARCH_RESULTS,
         ("pages", "person", "add_person", "Can add person"),
         ("pages", "person", "change_person", "Can change person"),
     ],

@@ -9,6 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pages.models import GuidePage
+from searches.counting import record_search
+from searches.promotions import promoted_guides
 
 # Longer queries are cut here: no real question needs more, and it bounds the search's cost.
 MAX_QUERY_LENGTH = 200
@@ -29,10 +31,23 @@ def search(request):
     results = GuidePage.objects.live().public().search(terms, operator="and") if terms else GuidePage.objects.none()
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     words = query.split()
+    # Guides staff promoted for these words come first (searches/promotions.py).
+    promoted = promoted_guides(terms) if terms else []
+    promoted_ids = {guide.pk for guide in promoted}
+    matches = [(guide, guide.search_excerpt(words)) for guide in page if guide.pk not in promoted_ids]
+    found_here = {guide.pk for guide in page}
+    if page.number == 1:
+        matches = [(guide, guide.search_excerpt(words)) for guide in promoted] + matches
+    found = page.paginator.count + len(promoted_ids - found_here)
+    if terms and "page" not in request.GET:
+        # One search counted once, not again for each page of its results; the words and the
+        # day only (searches/counting.py), never who searched.
+        record_search(terms, found_anything=bool(found))
     context = {
         "query": query,
         "results": page,
-        "matches": [(guide, guide.search_excerpt(words)) for guide in page],
+        "matches": matches,
+        "found": found,
         "words": words,
         "shortened": shortened,
     }

@@ -12,7 +12,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from pages.admin_views import GuideReviewReportView, mark_reviewed_view
+from pages.admin_views import GuideReviewReportView, mark_reviewed_view, plain_language_report
 from pages.cache import mark_servable
 from pages.models import Person
 from pages.review import (
@@ -78,6 +78,7 @@ def register_review_urls():
             GuideReviewReportView.as_view(results_only=True),
             name="guide_review_report_results",
         ),
+        path("reports/plain-language/", plain_language_report, name="plain_language_report"),
     ]
 
 
@@ -96,7 +97,11 @@ def register_review_log_action(actions):
             message = f"Marked as medically reviewed by {reviewer} on {day}"
             if data.get("draft_kept_by"):
                 message += f"; unpublished changes by {data['draft_kept_by']} kept as a draft"
-            return message + "."
+            message += "."
+            if log_entry.revision_id:
+                # Which version the reviewer vouched for, so later reviews can compare against it.
+                message += f" Reviewed version: revision {log_entry.revision_id}."
+            return message
 
         def format_comment(self, log_entry):
             return (log_entry.data or {}).get("note", "")
@@ -133,6 +138,12 @@ class ReviewReportMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_review_report_menu_item():
     return ReviewReportMenuItem("Medical review dates", reverse("guide_review_report"), icon_name="date", order=50)
+
+
+@hooks.register("register_reports_menu_item")
+def register_plain_language_report_menu_item():
+    # Everyone who works on guides' words sees how plain they are (the same roles as review dates).
+    return ReviewReportMenuItem("Plain language", reverse("plain_language_report"), icon_name="glasses", order=55)
 
 
 # Marks the pages Wagtail serves to readers, the only responses the page cache may store.

@@ -17,6 +17,8 @@ def edit_form_data(client, page):
     data["introduction"] = rich_text(page.introduction)
     data["body"] = ""
     data.update(block_form_data(page.body.stream_block, page.body, "body", {}))
+    data["sources"] = ""
+    data.update(block_form_data(page.sources.stream_block, page.sources, "sources", {}))
     return data
 
 

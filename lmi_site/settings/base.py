@@ -13,8 +13,12 @@ BASE_DIR = PROJECT_DIR.parent
 
 INSTALLED_APPS = [
     "pages",
+    "feedback",
+    "searches",
     "consultations",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.typed_table_block",
     "wagtail.contrib.redirects",

@@ -8,11 +8,13 @@ from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, section_anchor
+from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, SourcesBlock, section_anchor
 from pages.fragments import guide_parts
+from pages.plain_language import PlainLanguagePanel
 from pages.rich_text import plain_text
 
 from .base import BasePage, BasePageForm
@@ -25,6 +27,20 @@ def person_data(person):
     return {"@type": "Person", "name": person.name, "honorificSuffix": person.credentials, "jobTitle": person.role}
 
 
+def source_data(source):
+    """A source as schema.org's CreativeWork, with only the fields the editor filled in."""
+    data = {"@type": "CreativeWork", "name": source["title"]}
+    if source.get("publisher"):
+        data["publisher"] = {"@type": "Organization", "name": source["publisher"]}
+    if source.get("year"):
+        data["datePublished"] = str(source["year"])
+    if source.get("link"):
+        data["url"] = source["link"]
+    return data
+
+
+# A source not confirmed for longer than this is pointed out to the reviewer.
+SOURCE_CHECK_DAYS = 365
 DUE_SOON_DAYS = 30
 # A guide's review status: its code (for filters and styling) and the words staff see.
 REVIEW_STATUSES = {
@@ -204,12 +220,17 @@ class GuideIndexPage(BasePage):
         return context
 
 
-class GuidePage(MedicalReviewMixin, BasePage):
+class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
     introduction = RichTextField(features=PARAGRAPH_FEATURES)
     body = StreamField(GuideBodyBlock(), help_text="The guide's sections, in reading order.")
     therapy_name = models.CharField(
         max_length=200,
         help_text="The treatment this guide is about, e.g. “NK cell therapy”; tells search engines its subject.",
+    )
+    sources = StreamField(
+        SourcesBlock(),
+        blank=True,
+        help_text="The evidence this guide is based on, shown as a numbered list at its end. Leave empty if it cites none.",
     )
 
     parent_page_types = ["pages.GuideIndexPage"]
@@ -219,7 +240,13 @@ class GuidePage(MedicalReviewMixin, BasePage):
 
     content_panels = (
         BasePage.content_panels
-        + [FieldPanel("therapy_name"), FieldPanel("introduction"), FieldPanel("body")]
+        + [
+            FieldPanel("therapy_name"),
+            FieldPanel("introduction"),
+            FieldPanel("body"),
+            FieldPanel("sources"),
+            PlainLanguagePanel(heading="Plain language"),
+        ]
         + MedicalReviewMixin.review_panels
     )
     search_fields = BasePage.search_fields + [
@@ -229,6 +256,13 @@ class GuidePage(MedicalReviewMixin, BasePage):
 
     class Meta:
         permissions = [("mark_guide_reviewed", "Can mark a guide as medically reviewed")]
+
+    @path("feedback-sent/")
+    def feedback_sent(self, request):
+        """The guide with the thank-you where the feedback form was (feedback/views.py sends
+        patients here). A path of its own, not a query string: the page cache stores pages by
+        path alone, and this version is the same for every reader, so it may be cached too."""
+        return self.render(request, context_overrides={"feedback_sent": True})
 
     def sections(self):
         """(heading, anchor) of each section, for the contents list; derived, never stored."""
@@ -293,6 +327,8 @@ class GuidePage(MedicalReviewMixin, BasePage):
             "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
             "publisher": {"@type": "MedicalOrganization", "name": clinic.clinic_name, "url": home_url},
         }
+        if self.sources:
+            page["citation"] = [source_data(block.value) for block in self.sources]
         faq = {
             "@context": "https://schema.org",
             "@type": "FAQPage",

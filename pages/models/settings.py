@@ -40,6 +40,13 @@ class ClinicSettings(BaseGenericSetting):
         verbose_name="review interval (months)",
         help_text="How often each guide is medically reviewed, unless the guide sets its own interval.",
     )
+    plain_language_target_grade = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+        verbose_name="plain-language target grade",
+        help_text="The Flesch–Kincaid grade a guide's sections should not exceed; 8 is the usual advice for "
+        "patient information. Editors see each section's grade; it never stops publishing.",
+    )
 
     panels = [
         FieldPanel("clinic_name"),
@@ -54,6 +61,7 @@ class ClinicSettings(BaseGenericSetting):
         MultiFieldPanel([FieldPanel("mexico_heading"), FieldPanel("mexico_statement")], heading="Care in Mexico"),
         FieldPanel("disclaimer"),
         FieldPanel("review_interval_months"),
+        FieldPanel("plain_language_target_grade"),
     ]
 
     class Meta:

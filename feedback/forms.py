@@ -1,0 +1,47 @@
+"""The public "Was this guide helpful?" form and the signed guide id it carries.
+
+The guide page is served from the page cache and Varnish to every reader alike, so the form
+cannot carry a per-visitor CSRF token. What it carries instead is the guide's id signed with
+the site's secret: the same for every reader (so the page stays cacheable), and impossible to
+forge for a page that was never shown (drafts, private or deleted pages).
+"""
+
+from django import forms
+from django.core import signing
+
+from feedback.models import COMMENT_MAX_LENGTH
+
+SIGNING_SALT = "feedback.guide"
+# The honeypot: hidden from people, and a field a form-filling robot fills in.
+HONEYPOT_FIELD = "website"
+
+
+def sign_guide(guide):
+    return signing.dumps(guide.pk, salt=SIGNING_SALT, compress=False)
+
+
+def signed_guide_id(value):
+    """The guide id from a signed value, or None if it was not signed by this site."""
+    try:
+        guide_id = signing.loads(value or "", salt=SIGNING_SALT)
+    except signing.BadSignature:
+        return None
+    return guide_id if isinstance(guide_id, int) else None
+
+
+class FeedbackForm(forms.Form):
+    helpful = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        error_messages={
+            "required": "Choose Yes or No to say whether this guide was helpful",
+            "invalid_choice": "Choose Yes or No to say whether this guide was helpful",
+        },
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        error_messages={
+            "max_length": f"What could be better must be {COMMENT_MAX_LENGTH} characters or fewer "
+            "(you wrote %(show_value)d)",
+        },
+    )

@@ -1,0 +1,65 @@
+"""The "Searches" report: the most frequent terms and those that found nothing, by month."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from wagtail.contrib.search_promotions.models import QueryDailyHits
+
+from searches.models import SearchWithoutResults
+
+VIEW_PERMISSION = "searches.view_searchwithoutresults"
+TERMS_SHOWN = 50
+
+
+def can_see_searches(user):
+    return user.is_active and user.has_perm(VIEW_PERMISSION)
+
+
+def month_from(value):
+    """The month a ?month=YYYY-MM names, or None if it names none."""
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+def terms_in_month(model, month):
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return (
+        model.objects.filter(date__gte=month, date__lt=next_month)
+        .values("query__query_string")
+        .annotate(searches=Sum("hits"))
+        .order_by("-searches", "query__query_string")[:TERMS_SHOWN]
+    )
+
+
+def searches_report(request):
+    # A view of our own: Wagtail's "Search terms" report (superusers only) lists all-time totals
+    # by day and cannot say which terms found nothing.
+    if not can_see_searches(request.user):
+        raise PermissionDenied
+    months = [
+        row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        for row in QueryDailyHits.objects.annotate(month=TruncMonth("date"))
+        .values("month")
+        .distinct()
+        .order_by("-month")
+    ]
+    this_month = timezone.localdate().replace(day=1)
+    requested = request.GET.get("month")
+    month = month_from(requested) if requested else (months[0] if months else this_month)
+    error = "" if month else f"“{requested}” is not a month; choose one from the list."
+    month = month or this_month
+    context = {
+        "months": months,
+        "month": month,
+        "error": error,
+        "frequent": terms_in_month(QueryDailyHits, month),
+        "without_results": terms_in_month(SearchWithoutResults, month),
+        "terms_shown": TERMS_SHOWN,
+    }
+    return TemplateResponse(request, "searches/report.html", context, status=400 if error else 200)
