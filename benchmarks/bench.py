@@ -19,6 +19,7 @@ Usage: make bench   (or .venv/bin/python -m benchmarks.bench --help)
 
 import argparse
 import datetime
+import difflib
 import gzip
 import json
 import os
@@ -138,7 +139,11 @@ def scenarios(static_path):
 
 def same_page(response, server, other, other_server):
     """The same page, but for the address each server put into its canonical link."""
-    return response.text.replace(server, "") == other.text.replace(other_server, "")
+    mine, theirs = response.text.replace(server, ""), other.text.replace(other_server, "")
+    if mine != theirs:
+        lines = difflib.unified_diff(theirs.splitlines(), mine.splitlines(), lineterm="", n=0)
+        print("\n".join(line[:300] for line in list(lines)[:20]), file=sys.stderr)
+    return mine == theirs
 
 
 def decode(response):

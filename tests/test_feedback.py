@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -46,7 +47,7 @@ def test_every_guide_ends_with_the_question_and_no_per_visitor_token(client, gui
     assert "do not include your name, contact details or anything about your health" in normalise(form.get_text(" "))
     assert form.select_one("textarea")["maxlength"] == "500"
     assert soup.select_one("[name=csrfmiddlewaretoken]") is None
-    assert signing.loads(form.select_one("[name=guide]")["value"], salt="feedback.guide") == guide.pk
+    assert signing.Signer(salt="feedback.guide").unsign(form.select_one("[name=guide]")["value"]) == str(guide.pk)
     # Right after the guide's own content (the article), which it is about but not part of.
     assert soup.select_one("article.guide").find_next_sibling()["id"] == "feedback"
 
@@ -132,12 +133,23 @@ def test_a_comment_over_the_limit_is_refused_with_its_length(client, guide):
     assert send(client, guide, comment="x" * 500).status_code == 303
 
 
-@pytest.mark.parametrize("signed", ["", "42", "not-signed", signing.dumps(1, salt="something-else")])
+@pytest.mark.parametrize(
+    "signed", ["", "42", "not-signed", signing.Signer(salt="something-else").sign("1"), signing.dumps(1, salt="x")]
+)
 def test_a_guide_id_this_site_did_not_sign_is_refused(client, guide, signed):
     response = client.post("/feedback/", {"guide": signed, "helpful": "yes"})
     assert response.status_code == 400
     assert "This feedback form is out of date" in page_text(response)
     assert GuideFeedback.objects.count() == 0
+
+
+def test_every_drawing_of_a_guide_carries_the_same_signed_id(client, guide):
+    """So copies rendered at different times (page cache, Varnish) are the same bytes."""
+    first = BeautifulSoup(client.get(GUIDE_URL).content, "html.parser").select_one("[name=guide]")["value"]
+    guide.save_revision().publish()  # a new drawing, a second or more later
+    time.sleep(1.1)
+    second = BeautifulSoup(client.get(GUIDE_URL).content, "html.parser").select_one("[name=guide]")["value"]
+    assert first == second
 
 
 def test_feedback_about_a_guide_patients_cannot_see_is_refused(client, guide):
