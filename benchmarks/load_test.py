@@ -95,12 +95,13 @@ def main():
             targets = cycle(
                 [(base, path) for base in (first, second)[index % 2 :] + (first, second)[: index % 2] for path in PATHS]
             )
-            count = 0
+            count = guide_count = 0
             while time.monotonic() < deadline:
                 base, path = next(targets)
                 count += 1
+                guide_count += path == GUIDE
                 url, headers, kind = base + path, {}, "plain"
-                if path == GUIDE and count % 3 == 0:
+                if path == GUIDE and guide_count % 3 == 0:
                     url += f"?utm_source=newsletter&utm_medium=email&fbclid={secrets.token_hex(8)}"
                     kind = "tracking"
                 if count % 4 == 0 and (base, path) in held:
