@@ -124,7 +124,7 @@ loadtest: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/djhtml --check templates
+	$(BIN)/djhtml --check templates */templates
 
 check: $(BIN)/.installed
 	$(BIN)/python manage.py check

@@ -35,7 +35,8 @@ def _code_version():
     """A hash of every template and of this project's Python: what draws a page besides its content."""
     base = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
-    files = sorted(base.glob("templates/**/*.html")) + sorted(base.glob("pages/**/*.py"))
+    files = sorted(base.glob("templates/**/*.html")) + sorted(base.glob("*/templates/**/*.html"))
+    files += sorted(base.glob("pages/**/*.py"))
     for path in files:
         digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes())

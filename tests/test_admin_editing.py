@@ -6,7 +6,7 @@ from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from pages.models import GuideIndexPage, GuidePage, HomePage
 from tests.admin_forms import block_form_data
-from tests.conftest import GUIDE_URL, visible_text
+from tests.support import GUIDE_URL, visible_text
 
 
 def edit_form_data(client, page):

@@ -9,7 +9,7 @@ from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from pages.models import GuideIndexPage, GuidePage
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 
 PASSWORD = "a-long-test-password"
 

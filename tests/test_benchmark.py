@@ -13,7 +13,7 @@ from django.conf import settings
 from benchmarks.bench import check_scenarios, scenarios, static_file_path
 from benchmarks.harness import collect_static, empty_redis, gunicorn, production_env
 from pages.seeding import seed
-from tests.conftest import database_url_for_other_processes
+from tests.support import database_url_for_other_processes
 
 
 def test_each_benchmark_scenario_is_what_its_name_says(transactional_db, tmp_path):

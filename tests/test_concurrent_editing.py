@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from pages.models import GuidePage
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 from tests.test_admin_editing import edit_form_data
 
 

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 
 from lmi_site.views import server_error
 from pages.seeding import seed
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 
 TRACE_WORDS = ("Traceback", "OperationalError", "connection", "SELECT", "sqlite", "psycopg", "SECRET_KEY")
 

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from benchmarks.harness import PROJECT_DIR, AdminSession, gunicorn, prepare_site, production_env
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 
 PASSWORD = "a-long-sqlite-test-password"
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from pages.models import ClinicSettings, GuidePage
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 
 # Every live page: the home page, the guides, and the consultation and privacy pages.
 EVERY_PAGE = ["/", "/consultation/", "/guides/", GUIDE_URL, "/privacy/"]

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import GUIDE_URL, normalise, source_lines, visible_text
+from tests.support import GUIDE_URL, normalise, source_lines, visible_text
 
 # Lines of the source that are page metadata, rendered in the site's own words and tested below.
 # "Medical Review" is the source's label for the reviewer; the page says "Medically reviewed by".

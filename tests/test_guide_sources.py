@@ -11,7 +11,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from pages.blocks import SourceBlock
 from pages.models import GuidePage, Person
-from tests.conftest import GUIDE_URL, normalise
+from tests.support import GUIDE_URL, normalise
 
 TODAY = timezone.localdate()
 RECENT = TODAY - datetime.timedelta(days=30)

@@ -10,7 +10,7 @@ from django.test import Client
 
 from pages.cache import _key, _lookup, page_cache
 from pages.http import BEST_BROTLI_QUALITY, accepted_encoding
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 
 PUBLIC_PAGES = ["/", "/guides/", GUIDE_URL]
 BROWSER = "gzip, deflate, br, zstd"  # what Chromium sends

@@ -18,7 +18,7 @@ from wagtail.images.models import Filter
 from pages.images import FIGURE_SIZES
 from pages.seeding import seed
 
-from .conftest import FIXTURES, TEST_FIXTURES
+from .support import FIXTURES, TEST_FIXTURES
 
 SECOND_GUIDE_URL = "/guides/second-test-guide/"
 ALT_TEXT = "A nurse drawing blood from a patient's arm"

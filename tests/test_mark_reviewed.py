@@ -11,7 +11,7 @@ from wagtail.signals import page_published
 
 from pages.models import GuidePage, Person
 from pages.review import REVIEW_LOG_ACTION
-from tests.conftest import GUIDE_URL, normalise
+from tests.support import GUIDE_URL, normalise
 
 TODAY = timezone.localdate
 

@@ -12,7 +12,7 @@ from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from pages.models import ClinicSettings, GuidePage
-from tests.conftest import GUIDE_URL, normalise
+from tests.support import GUIDE_URL, normalise
 
 BASE = "http://testserver"
 

@@ -14,7 +14,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from pages.cache import GENERATION_KEY, _key, _store, page_cache, response_storable
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
-from tests.conftest import GUIDE_URL, visible_text
+from tests.support import GUIDE_URL, visible_text
 
 
 def fetch(client, url=GUIDE_URL, **extra):

@@ -15,7 +15,7 @@ from django.test import Client
 from pages.models import ClinicSettings, GuidePage
 from pages.plain_language import as_sentences, guide_readability, measure
 from pages.rich_text import plain_text
-from tests.conftest import normalise
+from tests.support import normalise
 
 SECTION_HEADINGS = [
     "Understanding How NK Cell Therapy Works",

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 from tests.test_frontend_cache import PurgeRecorder
 from tests.throwaway import execute, on_postgresql, throwaway_database
 

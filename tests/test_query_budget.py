@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from pages.cache import _key
 from pages.seeding import GUIDES_DIR, SITE_FILE, seed
-from tests.conftest import GUIDE_URL, TEST_FIXTURES
+from tests.support import GUIDE_URL, TEST_FIXTURES
 
 QUERY_BUDGET = 12
 

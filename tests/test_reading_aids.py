@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from tests.conftest import normalise
+from tests.support import normalise
 
 
 def test_every_section_ends_with_a_link_back_to_the_contents(soup):

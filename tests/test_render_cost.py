@@ -13,7 +13,7 @@ from wagtail.models import PageViewRestriction
 from pages import fragments
 from pages.models import GuidePage
 from tests.admin_forms import block_form_data
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 from tests.test_admin_editing import edit_form_data
 
 # What a miss costs once everything it looks up is kept: the guide with its people, the clinic's

@@ -9,7 +9,7 @@ from wagtail.models import PageLogEntry
 
 from pages.models import GuidePage, Person
 from pages.review import mark_reviewed
-from tests.conftest import normalise
+from tests.support import normalise
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pages.models import ClinicSettings, GuidePage
 from pages.models.guide import add_months
-from tests.conftest import GUIDE_URL, normalise
+from tests.support import GUIDE_URL, normalise
 
 
 @pytest.mark.parametrize(

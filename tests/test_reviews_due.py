@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from pages.models import GuidePage, Person
-from tests.conftest import FIXTURES, TEST_FIXTURES, normalise
+from tests.support import FIXTURES, TEST_FIXTURES, normalise
 
 TODAY = timezone.localdate()
 

@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from pages.models import ClinicSettings, GuidePage
 from pages.seeding import SITE_FILE, SeedError, seed
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 from tests.test_admin_editing import edit_form_data
 
 SCRIPT = "<script>window.pwned = 1</script>"

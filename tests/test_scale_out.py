@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from benchmarks.harness import AdminSession, collect_static, empty_redis, gunicorn, production_env
 from pages.models import GuidePage
 from pages.seeding import seed
-from tests.conftest import GUIDE_URL, database_url_for_other_processes
+from tests.support import GUIDE_URL, database_url_for_other_processes
 
 PASSWORD = "a-long-scale-out-test-password"
 NEW_TITLE = "Published through the first instance"

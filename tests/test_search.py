@@ -6,7 +6,7 @@ from wagtail.rich_text import RichText
 
 from pages.blocks import FAQItemBlock, ParagraphBlock
 from pages.models import GuidePage
-from tests.conftest import GUIDE_URL, normalise
+from tests.support import GUIDE_URL, normalise
 
 
 def search(client, query, **params):

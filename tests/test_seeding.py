@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from wagtail.models import Page, Revision, Site
 
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
-from tests.conftest import FIXTURES, TEST_FIXTURES
+from tests.support import FIXTURES, TEST_FIXTURES
 
 GUIDE_FILE = FIXTURES / "guides" / "nk-cell-therapy.yaml"
 SECOND_GUIDE = TEST_FIXTURES / "guides" / "second-guide.yaml"

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pages.models import GuidePage
-from tests.conftest import GUIDE_URL, normalise
+from tests.support import GUIDE_URL, normalise
 
 
 def test_home_presents_the_guides_with_title_summary_and_link(client, seeded):

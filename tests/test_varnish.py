@@ -35,7 +35,7 @@ from benchmarks.harness import (
     varnishd_path,
 )
 from pages.seeding import seed
-from tests.conftest import GUIDE_URL, database_url_for_other_processes
+from tests.support import GUIDE_URL, database_url_for_other_processes
 from tests.throwaway import throwaway_database
 
 REDIS_URL = "redis://127.0.0.1:6379/14"

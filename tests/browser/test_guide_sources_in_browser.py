@@ -3,13 +3,11 @@
 import datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from pages.models import GuidePage
+from tests.browser.support import axe_violations
 
 pytestmark = pytest.mark.browser
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def test_sources_are_listed_at_the_end_on_screen_and_in_print(site, chromium):
@@ -35,8 +33,8 @@ def test_sources_are_listed_at_the_end_on_screen_and_in_print(site, chromium):
     sources.scroll_into_view_if_needed()
     assert sources.get_by_role("listitem").count() == 1
     assert sources.get_by_role("link", name="Natural killer cells in cancer immunotherapy").is_visible()
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
+    count, report = axe_violations(page)
+    assert count == 0, report
 
     page.emulate_media(media="print")
     assert sources.is_visible()

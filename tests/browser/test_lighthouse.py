@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.test_images import SECOND_GUIDE_URL, add_figure_to_second_guide, seed_with_second_guide
 
 pytestmark = pytest.mark.browser

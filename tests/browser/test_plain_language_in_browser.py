@@ -4,7 +4,7 @@ import pytest
 
 from pages.models import GuidePage
 from tests.browser.staff import open_editor, sign_in, staff_member
-from tests.browser.test_feedback_in_browser import shot
+from tests.browser.support import shot
 
 pytestmark = pytest.mark.browser
 

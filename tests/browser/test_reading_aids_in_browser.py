@@ -1,14 +1,12 @@
 """Reading a long guide in Chromium: the contents beside the text, the section being read, the way back."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.test_feedback_in_browser import shot
+from tests.browser.support import axe_violations, shot
 
 pytestmark = pytest.mark.browser
 
 GUIDE = "/guides/nk-cell-therapy/"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def box(locator):
@@ -47,8 +45,8 @@ def test_on_a_wide_screen_the_contents_stay_beside_the_text_and_mark_the_section
     marked(page, "Comparing Autologous and Allogeneic Options")
     assert contents.locator("a[aria-current]").count() == 1
     shot(page, "reading-aids-wide")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
+    count, report = axe_violations(page)
+    assert count == 0, report
 
     # Reading on: the mark follows the reader.
     page.get_by_role("heading", name="Your Questions About NK Cell Therapy Answered").scroll_into_view_if_needed()

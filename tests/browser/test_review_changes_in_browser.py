@@ -6,7 +6,7 @@ from feedback.models import GuideFeedback
 from pages.models import GuidePage, Person
 from pages.review import mark_reviewed
 from tests.browser.staff import sign_in, staff_member
-from tests.browser.test_feedback_in_browser import shot
+from tests.browser.support import shot
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,7 @@ from tests.browser.staff import (
     type_into_rich_text,
     wait_for_autosave,
 )
-from tests.conftest import GUIDE_URL
+from tests.support import GUIDE_URL
 
 pytestmark = pytest.mark.browser
 

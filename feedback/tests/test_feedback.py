@@ -17,7 +17,7 @@ from feedback.forms import sign_guide
 from feedback.models import GuideFeedback
 from feedback.views import SENDS_PER_HOUR
 from pages.models import GuidePage, Person
-from tests.conftest import GUIDE_URL, normalise
+from tests.support import GUIDE_URL, normalise
 
 SENT_URL = GUIDE_URL + "feedback-sent/"
 

@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -14,8 +13,8 @@ from consultations.audit import EXPORT_ACTION, VIEW_ACTION
 from consultations.models import ConsultationRequest
 from consultations.roles import COORDINATORS
 from tests.browser.staff import no_problems, sign_in, staff_member
-from tests.browser.test_accessibility import WCAG_TAGS
-from tests.conftest import GUIDE_URL
+from tests.browser.support import axe_violations
+from tests.support import GUIDE_URL
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +36,6 @@ def fill_in_the_form(page, email):
     page.get_by_label("Country you live in").fill("Mexico")
     page.get_by_label("Spanish").check()
     page.get_by_label("I have read the privacy notice").check()
-
-
-def axe_violations(page):
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
-    return results.violations_count, results.generate_report()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without JavaScript"])

@@ -1,30 +1,20 @@
 """A patient answers "Was this guide helpful?" in Chromium, with JavaScript off and on; a reviewer reads it."""
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 
 from feedback.models import GuideFeedback
+from tests.browser.support import axe_violations, shot
 
 pytestmark = pytest.mark.browser
 
 GUIDE = "/guides/nk-cell-therapy/"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def shot(page, name, full_page=False):
-    """A screenshot to look at, kept with the test run's media (not committed)."""
-    folder = Path(settings.MEDIA_ROOT) / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 def no_axe_violations(page):
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
+    count, report = axe_violations(page)
+    assert count == 0, report
 
 
 def watch_requests(page, site):

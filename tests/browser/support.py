@@ -1,9 +1,14 @@
-"""Playwright for Python driving Debian's Chromium: what a patient's browser really shows."""
+"""Playwright for Python driving Debian's Chromium: what a patient's browser really shows.
+
+Fixtures and helpers for every browser test, in tests/ and in each app's tests/ (registered in conftest.py).
+"""
 
 import os
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from pages.seeding import seed
@@ -23,6 +28,22 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# What axe-core checks: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page):
+    """What axe-core finds on the page as it stands: (how many, a report to read)."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    return results.violations_count, results.generate_report()
+
+
+def shot(page, name, full_page=False):
+    """A screenshot to look at, kept with the test run's media (not committed)."""
+    folder = Path(settings.MEDIA_ROOT) / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, Sear
 
 from pages.models import GuidePage
 from searches.models import SearchWithoutResults
-from tests.conftest import normalise
+from tests.support import normalise
 
 
 def result_titles(response):
