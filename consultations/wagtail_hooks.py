@@ -1,12 +1,13 @@
 """The coordinators' "Consultation requests" area in the Wagtail admin.
 
 Wagtail's snippet views (list, filters, search, edit, CSV export, history) with three additions
-of ours: nobody adds a request by hand (they come from patients); opening a request or
-exporting requests is written to the audit log, naming who saw which request; and an "Erase a
+of ours: nobody adds a request by hand (they come from patients); seeing a request in the
+list, opening it or exporting it is written to the audit log, naming who saw which request; and an "Erase a
 person's requests" page. Only Patient coordinators (consultations/roles.py) and superusers hold
 the permissions, so nobody else sees the menu item or can open the addresses.
 """
 
+from django.db import transaction
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -19,7 +20,7 @@ from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from . import second_factor
 from .admin_views import ERASE_PERMISSION, erase_view
-from .audit import ERASE_ACTION, EXPORT_ACTION, PURGE_ACTION, VIEW_ACTION
+from .audit import ERASE_ACTION, EXPORT_ACTION, LIST_ACTION, PURGE_ACTION, VIEW_ACTION
 from .models import ConsultationRequest
 
 # A spreadsheet opens a cell starting with these as a formula: a patient's words must stay words.
@@ -53,6 +54,15 @@ class ConsultationRequestIndexView(IndexView):
         # A phone number is checked to hold only digits, spaces, brackets, dashes and a leading +.
         return value if field == "phone" else as_text_cell(value)
 
+    def render_to_response(self, context, **response_kwargs):
+        # A page of the list (a search or filter too) names each patient on it; an export is logged
+        # as an export instead (as_spreadsheet).
+        if not self.is_export:
+            with transaction.atomic():
+                for consultation in context["object_list"]:
+                    log(consultation, LIST_ACTION, user=self.request.user)
+        return super().render_to_response(context, **response_kwargs)
+
     def as_spreadsheet(self, queryset, spreadsheet_format):
         # Every request in the file is logged as seen by this person (the queryset keeps what it read).
         for consultation in queryset:
@@ -71,10 +81,10 @@ class ConsultationRequestIndexView(IndexView):
 
 
 class ConsultationRequestEditView(EditView):
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        log(self.object, VIEW_ACTION, user=request.user)
-        return response
+    def render_to_response(self, context, **response_kwargs):
+        # Each time the patient's details are drawn: on opening, and again when a save is refused.
+        log(self.object, VIEW_ACTION, user=self.request.user)
+        return super().render_to_response(context, **response_kwargs)
 
 
 class ConsultationRequestViewSet(SnippetViewSet):
@@ -153,6 +163,7 @@ def register_consultation_admin_urls():
 
 @hooks.register("register_log_actions")
 def register_consultation_log_actions(actions):
+    actions.register_action(LIST_ACTION, "See a consultation request in the list", "Seen in the list of requests")
     actions.register_action(VIEW_ACTION, "View a consultation request", "Viewed the patient's details")
     actions.register_action(EXPORT_ACTION, "Export consultation requests", "Exported the patient's details to CSV")
     actions.register_action(ERASE_ACTION, "Erase at the person's request", "Erased at the person's request")

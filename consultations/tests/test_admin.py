@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Site
 
-from consultations.audit import ERASE_ACTION, EXPORT_ACTION, PURGE_ACTION, VIEW_ACTION
+from consultations.audit import ERASE_ACTION, EXPORT_ACTION, LIST_ACTION, PURGE_ACTION, VIEW_ACTION
 from consultations.models import ClinicContactSettings, ConsultationRequest
 from consultations.roles import COORDINATORS
 
@@ -164,6 +164,38 @@ def test_opening_a_request_is_written_to_the_audit_log_with_who_and_which(coordi
     entry = logged(VIEW_ACTION).get()
     assert entry.user == user and entry.object_id == str(consultation.pk)
     assert entry.label == f"Consultation request #{consultation.pk}"
+
+
+def test_seeing_requests_in_the_list_is_written_to_the_audit_log_for_each_patient_shown(coordinator):
+    user, client = coordinator
+    ana, bruno = make_request(), make_request(full_name="Bruno Díaz", email="bruno@example.com")
+    listing = client.get(LIST_URL).content.decode()
+    assert "Ana López" in listing and "Bruno Díaz" in listing
+    entries = logged(LIST_ACTION)
+    assert sorted(entries.values_list("object_id", flat=True)) == sorted([str(ana.pk), str(bruno.pk)])
+    assert set(entries.values_list("user", flat=True)) == {user.pk}
+    # The log names the request, never the patient.
+    assert not entries.filter(label__contains="Ana").exists() and not entries.filter(label__contains="Bruno").exists()
+
+    # A search (the results Wagtail fetches as the coordinator types) is logged for what it shows only.
+    entries.delete()
+    found = client.get(LIST_URL + "results/", {"q": "bruno@example"}).content.decode()
+    assert "Bruno Díaz" in found and "Ana López" not in found
+    assert list(logged(LIST_ACTION).values_list("object_id", flat=True)) == [str(bruno.pk)]
+
+    # An empty list shows nobody and logs nothing; an export is logged as an export, not as the list.
+    logged(LIST_ACTION).delete()
+    client.get(LIST_URL, {"q": "nobody-has-this-name"})
+    client.get(LIST_URL, {"export": "csv"})
+    assert not logged(LIST_ACTION).exists() and logged(EXPORT_ACTION).count() == 2
+
+
+def test_a_refused_save_draws_the_details_again_and_is_logged_as_a_view(coordinator):
+    user, client = coordinator
+    consultation = make_request()
+    response = client.post(edit_url(consultation), {"status": "no-such-status", "internal_notes": ""})
+    assert response.status_code == 200 and "Ana López" in response.content.decode()
+    assert logged(VIEW_ACTION).filter(user=user, object_id=str(consultation.pk)).count() == 1
 
 
 def test_export_is_csv_of_every_field_logged_per_request_and_safe_to_open_in_a_spreadsheet(coordinator):
