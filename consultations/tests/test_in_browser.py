@@ -99,22 +99,45 @@ def test_the_header_and_footer_lead_to_the_consultation_and_privacy_pages_on_a_p
     box = phone.locator("footer.site-footer").bounding_box()
     assert box["y"] + box["height"] >= PHONE["height"] - 1
     # Touch targets at least 24 by 24 CSS pixels.
-    for link in phone.locator(".site-header a, footer.site-footer a").all():
-        size = link.bounding_box()
-        assert size["height"] >= 24, link.inner_text()
+    for target in phone.locator(".site-header a, .site-header input, .site-header button, footer.site-footer a").all():
+        size = target.bounding_box()
+        assert size["height"] >= 24 and size["width"] >= 24, target.inner_text()
     phone.screenshot(path=SCREENSHOTS / "consultation-frame-phone.png", full_page=True)
 
 
-def test_the_header_is_one_row_with_the_search_form_on_a_desktop(site, chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+def test_the_header_is_compact_on_a_phone(site, phone):
+    phone.goto(site + GUIDE_URL)
+    header = phone.locator(".site-header").bounding_box()
+    name = phone.locator(".site-header__name").bounding_box()
+    guides = phone.locator(".site-header").get_by_role("link", name="Guides", exact=True).bounding_box()
+    action = phone.locator(".site-header").get_by_role("link", name="Request a consultation").bounding_box()
+    search = phone.locator(".site-header form[role=search]").bounding_box()
+    # Three short rows: the clinic's name, then Guides beside the main action, then the one search form.
+    assert name["height"] < 40  # one line
+    assert abs(guides["y"] + guides["height"] / 2 - (action["y"] + action["height"] / 2)) < 4
+    assert name["y"] + name["height"] <= action["y"] and action["y"] + action["height"] <= search["y"]
+    assert header["height"] <= 160, header  # a fifth of a 740-pixel screen at most
+    assert phone.locator("form[role=search]").count() == 1
+    # The search box keeps its name for screen readers (its label), and its button says what it does.
+    assert phone.get_by_role("searchbox", name="Search the guides").is_visible()
+    phone.screenshot(path=SCREENSHOTS / "consultation-header-phone.png")
+
+
+@pytest.mark.parametrize("width", [960, 1280])
+def test_the_header_is_one_row_with_the_search_form_on_a_desktop(site, chromium, width):
+    context = chromium.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    page.goto(site + GUIDE_URL)
+    page.goto(site + GUIDE_URL)  # a guide's page is wider than the others
     name = page.locator(".site-header__name").bounding_box()
+    nav = page.locator(".site-header nav").bounding_box()
     action = page.locator(".site-header").get_by_role("link", name="Request a consultation").bounding_box()
     search = page.locator(".site-header form[role=search]").bounding_box()
+    button = page.locator(".site-header").get_by_role("button", name="Search").bounding_box()
     assert abs(name["y"] - search["y"]) < 40 and abs(action["y"] - search["y"]) < 40
+    assert name["height"] < 40 and nav["height"] < 60  # neither wraps onto a second line
+    assert button["x"] + button["width"] <= width  # nothing runs off the window
     assert page.locator("form[role=search]").count() == 1
-    page.screenshot(path=SCREENSHOTS / "consultation-header-desktop.png")
+    page.screenshot(path=SCREENSHOTS / f"consultation-header-desktop-{width}.png")
     context.close()
 
 
