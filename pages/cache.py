@@ -34,6 +34,7 @@ import logging
 import threading
 import time
 import uuid
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -180,10 +181,36 @@ def response_storable(request, response):
     return not cache_control & {"private", "no-store", "no-cache"}
 
 
+# The project's apps whose Python draws pages; templates are found in templates/ and each app's own.
+SITE_APPS = ("lmi_site", "pages", "consultations", "feedback", "searches")
+
+
+def site_version():
+    """A hash of what draws a page besides its content: every template, our Python, our static files.
+
+    Worked out once when a process starts. Everything kept in the shared cache (whole pages, a
+    guide's drawn body, lookups) is kept under it, so after a deploy no page drawn by the old code,
+    pointing at the old stylesheet, is served by the new; the old copies expire (PAGE_CACHE_SECONDS).
+    """
+    base = Path(settings.BASE_DIR)
+    files = sorted(base.glob("templates/**/*.html")) + sorted(base.glob("*/templates/**/*.html"))
+    files += sorted(path for path in base.glob("static/**/*") if path.is_file())
+    for app in SITE_APPS:
+        files += sorted(base.glob(f"{app}/**/*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+SITE_VERSION = site_version()
+
+
 def _key(request):
     # The path alone, never the query string (see the module's docstring).
     url = f"{request.scheme}://{request.get_host()}{request.path}"
-    return "pagecache:page:v3:" + hashlib.sha256(url.encode()).hexdigest()
+    return f"pagecache:page:{SITE_VERSION}:" + hashlib.sha256(url.encode()).hexdigest()
 
 
 def _lookup(cache, key):
@@ -208,7 +235,7 @@ def _store(cache, key, generation, value, timeout):
 def cached_until_content_changes(key, compute):
     """compute(), remembered until the next content change; for lookups shared by many pages."""
     cache = page_cache()
-    key = "pagecache:value:" + key
+    key = f"pagecache:value:{SITE_VERSION}:{key}"
     generation, value = _lookup(cache, key)
     if value is None:
         value = compute()

@@ -6,7 +6,8 @@ the contents list, the reading time and the FAQ's JSON-LD. All of these depend o
 
 - the published revision's content: a revision is never changed once saved, so its id (with the
   time it was published) names it;
-- the site's code: templates and Python, hashed once when the process starts (a deploy changes it);
+- the site's code: templates, Python and static files, hashed once when the process starts
+  (pages.cache.SITE_VERSION; a deploy changes it);
 - the images the body shows: a token replaced whenever any image is saved or deleted.
 
 They are kept under a key made of exactly those three, never under anything that can change
@@ -18,32 +19,15 @@ This is our own code because Wagtail's and Django's fragment caching ({% cache %
 the template chooses and expire by time, which would have to be invalidated by hand.
 """
 
-import hashlib
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from pages.cache import page_cache
+from pages.cache import SITE_VERSION, page_cache
 
 IMAGES_TOKEN_KEY = "fragments:images-token"
-
-
-def _code_version():
-    """A hash of every template and of this project's Python: what draws a page besides its content."""
-    base = Path(settings.BASE_DIR)
-    digest = hashlib.sha256()
-    files = sorted(base.glob("templates/**/*.html")) + sorted(base.glob("*/templates/**/*.html"))
-    files += sorted(base.glob("pages/**/*.py"))
-    for path in files:
-        digest.update(str(path.relative_to(base)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-CODE_VERSION = _code_version()
 
 
 @dataclass(frozen=True)
@@ -75,7 +59,7 @@ def guide_parts(guide, request):
             images_token = replace_images_token()
         # The publish time with the id: a database restored from a backup may reuse revision ids.
         published = guide.last_published_at.timestamp()
-        key = f"fragments:guide:{guide.pk}:{revision_id}:{published}:{CODE_VERSION}:{images_token}"
+        key = f"fragments:guide:{guide.pk}:{revision_id}:{published}:{SITE_VERSION}:{images_token}"
         parts = cache.get(key)
     except Exception:
         return _work_out(guide)  # the page cache's own handling logs an unavailable store

@@ -10,7 +10,7 @@ from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
-from pages import fragments
+from pages import cache, fragments
 from pages.models import GuidePage
 from tests.admin_forms import block_form_data
 from tests.support import GUIDE_URL
@@ -86,20 +86,24 @@ def test_saving_any_image_retires_every_kept_body(reader_the_page_cache_skips, g
     assert drawn == [guide.pk, guide.pk]  # a figure could show it: drawn again
 
 
-def test_a_change_to_any_template_or_to_our_code_changes_the_key(tmp_path, settings):
-    (tmp_path / "templates" / "blocks").mkdir(parents=True)
-    (tmp_path / "pages").mkdir()
-    template = tmp_path / "templates" / "blocks" / "paragraph.html"
-    code = tmp_path / "pages" / "blocks.py"
-    template.write_text("<p>{{ value }}</p>")
-    code.write_text("A = 1\n")
+def test_a_change_to_any_template_our_code_or_a_stylesheet_changes_the_key(tmp_path, settings):
+    for folder in ("templates/blocks", "pages", "consultations/templates/consultations", "static/css"):
+        (tmp_path / folder).mkdir(parents=True)
+    files = {
+        "template": tmp_path / "templates" / "blocks" / "paragraph.html",
+        "code": tmp_path / "pages" / "blocks.py",
+        "app template": tmp_path / "consultations" / "templates" / "consultations" / "form.html",
+        "app code": tmp_path / "consultations" / "views.py",
+        "stylesheet": tmp_path / "static" / "css" / "site.css",
+    }
+    for path in files.values():
+        path.write_text("one")
     with override_settings(BASE_DIR=tmp_path):
-        versions = [fragments._code_version()]
-        template.write_text("<p class='x'>{{ value }}</p>")
-        versions.append(fragments._code_version())
-        code.write_text("A = 2\n")
-        versions.append(fragments._code_version())
-    assert len(set(versions)) == 3
+        versions = {"before": cache.site_version()}
+        for name, path in files.items():
+            path.write_text("two")
+            versions[name] = cache.site_version()
+    assert len(set(versions.values())) == len(versions), versions
 
 
 def test_a_renamed_guide_is_found_at_its_new_address_at_once(reader_the_page_cache_skips, guide):
