@@ -53,7 +53,7 @@ def test_a_patient_follows_the_invitation_corrects_their_email_and_sends_a_reque
     fill_in_the_form(page, "ana.example.com")
     page.wait_for_timeout(1_100)
     page.get_by_role("button", name="Send request").click()
-    summary = page.locator(".form-summary")
+    summary = page.locator(".error-summary")
     summary.wait_for()
     assert "There is a problem" in summary.inner_text()
     error_link = summary.get_by_role("link", name="Enter an email address in the correct format, like name@example.com")
@@ -149,7 +149,7 @@ def test_no_axe_violations_on_the_empty_form_the_error_state_and_the_confirmatio
     count, report = axe_violations(page)
     assert count == 0, report
     page.get_by_role("button", name="Send request").click()
-    page.locator(".form-summary").wait_for()
+    page.locator(".error-summary").wait_for()
     count, report = axe_violations(page)
     assert count == 0, report
     page.goto(site + "/consultation/sent/")

@@ -61,11 +61,11 @@ def form_data(client, **changes):
 
 def errors_of(response):
     soup = BeautifulSoup(response.content, "html.parser")
-    return [item.get_text(strip=True) for item in soup.select(".form-summary__list li")]
+    return [item.get_text(strip=True) for item in soup.select(".error-summary__list li")]
 
 
 def refusal_of(response):
-    node = BeautifulSoup(response.content, "html.parser").select_one(".form-summary__refusal")
+    node = BeautifulSoup(response.content, "html.parser").select_one(".error-summary__refusal")
     return node.get_text(strip=True) if node else ""
 
 
@@ -218,7 +218,7 @@ def test_a_wrong_email_is_named_in_the_summary_and_by_the_field_and_everything_t
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.title.get_text().startswith("Error: ")
-    summary = soup.select_one(".form-summary")
+    summary = soup.select_one(".error-summary")
     assert summary["role"] == "alert"
     link = summary.select_one("a")
     assert link["href"] == "#id_email"
@@ -246,7 +246,7 @@ def test_every_missing_answer_is_named(client, seeded):
         "Choose a treatment, or “I'm not sure yet”",
         "Tick the box to agree to the privacy notice, so that we can reply to you",
     ]
-    radio_link = BeautifulSoup(client.post(FORM_URL, data).content, "html.parser").select(".form-summary a")[3]
+    radio_link = BeautifulSoup(client.post(FORM_URL, data).content, "html.parser").select(".error-summary a")[3]
     assert radio_link["href"] == "#id_contact_method_0"
 
 
