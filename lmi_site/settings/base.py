@@ -140,10 +140,12 @@ FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "").strip(
 if FRONTEND_CACHE_PURGE_URL:
     WAGTAILFRONTENDCACHE = {
         "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "pages.frontend_cache.TimeLimitedHTTPBackend",
             "LOCATION": FRONTEND_CACHE_PURGE_URL,
         }
     }
+# How long a Publish waits for the caching proxy to answer a purge before giving up (and logging it).
+FRONTEND_CACHE_PURGE_TIMEOUT_SECONDS = 2
 # Each content change is purged from the proxy twice: after the commit, and again this many
 # seconds later, to drop an old page handed over by a request that was inside the app at the
 # commit (pages/cache.py). It must be longer than the slowest fetch deploy/varnish.vcl keeps
