@@ -2,12 +2,13 @@ import os
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lmi_site import uploads
 from lmi_site import views as site_views
 from pages import views
 
@@ -29,6 +30,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
+    # Production without a bucket: the pictures pages show come from this disk (lmi_site/uploads.py).
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", uploads.serve_rendition)]
 
 if os.environ.get("BENCHMARK_REFERENCE_VIEW") == "on":
     # The benchmark's yardstick (benchmarks/bench.py): the least a request through this site's

@@ -1,6 +1,6 @@
 """The site's URLs plus its uploads, served as `make run` serves them (DEBUG), for tests that fetch images.
 
-In production the uploads come from the web server in front or the bucket (docs/deploy.md), not Django.
+In production the bucket serves them, or without one lmi_site/uploads.py serves the renditions (docs/deploy.md).
 """
 
 from django.conf import settings

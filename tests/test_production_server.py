@@ -26,6 +26,11 @@ from tests.support import GUIDE_URL
 from tests.test_frontend_cache import PurgeRecorder
 from tests.throwaway import execute, on_postgresql, throwaway_database
 
+# The smallest PNG: one white pixel.
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d6a4f10000000049454e44ae426082"
+)
 LEAKS = ("Traceback", "SECRET_KEY", "DATABASE", "SELECT ", 'File "', "django.", "psycopg", "sqlite3")
 
 
@@ -204,6 +209,34 @@ def test_production_sends_the_security_headers_and_redirects_plain_http(server):
     response, _ = server.get("/guides/", proto=None)
     assert response.status == 301
     assert response.getheader("Location") == "https://localhost/guides/"
+
+
+def test_without_a_bucket_the_pictures_pages_show_are_served_from_disk_and_nothing_else_is(server, tmp_folder):
+    media = tmp_folder / "media"
+    for folder in ("images", "original_images", "documents"):
+        (media / folder).mkdir(parents=True, exist_ok=True)
+    picture = PNG_1X1
+    (media / "images" / "photo.width-672.png").write_bytes(picture)
+    (media / "original_images" / "photo.png").write_bytes(picture)  # may carry the camera's GPS
+    (media / "documents" / "leaflet.pdf").write_bytes(b"%PDF-1.4")
+
+    response, body = server.get("/media/images/photo.width-672.png")
+    assert response.status == 200 and body == picture
+    assert response.getheader("Content-Type") == "image/png"
+    assert response.getheader("Cache-Control") == "public, max-age=86400, s-maxage=300"
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    # Originals, documents (Wagtail's view checks their privacy), folders and escapes are not.
+    for path in (
+        "/media/original_images/photo.png",
+        "/media/documents/leaflet.pdf",
+        "/media/images/",
+        "/media/images/../original_images/photo.png",
+        "/media/images/%2e%2e/original_images/photo.png",
+        "/media/images/nothing.png",
+    ):
+        response, body = server.get(path)
+        assert response.status == 404, path
+        assert_calm(body)
 
 
 def test_malformed_and_oversized_requests_get_short_answers_with_nothing_from_inside(server):
