@@ -4,13 +4,14 @@ Both leave a line in Wagtail's audit log for each request deleted, naming only i
 ("Consultation request #12"), who did it and when; never the name, email or anything they sent.
 """
 
-import calendar
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Site
+
+from pages.dates import add_months
 
 from .audit import ERASE_ACTION, PURGE_ACTION
 from .frame import contact_settings
@@ -19,18 +20,12 @@ from .models import ConsultationRequest
 logger = logging.getLogger(__name__)
 
 
-def months_before(moment, months):
-    month_index = moment.month - 1 - months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
-
-
 def retention_months():
     return contact_settings(Site.objects.filter(is_default_site=True).first()).retention_months
 
 
 def expired_requests(months, now=None):
-    cutoff = months_before(now or timezone.now(), months)
+    cutoff = add_months(now or timezone.now(), -months)
     return ConsultationRequest.objects.filter(status=ConsultationRequest.Status.CLOSED, closed_at__lt=cutoff)
 
 

@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from pages.dates import add_months
 from pages.models import ClinicSettings, GuidePage
-from pages.models.guide import add_months
 from tests.support import GUIDE_URL, normalise
 
 

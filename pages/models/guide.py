@@ -1,4 +1,3 @@
-import calendar
 import datetime
 import re
 
@@ -13,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, SourcesBlock, section_anchor
+from pages.dates import add_months
 from pages.fragments import guide_parts
 from pages.plain_language import PlainLanguagePanel
 from pages.rich_text import plain_text
@@ -61,13 +61,6 @@ REQUIRED_FOR_PUBLISHING = {
     "reviewed_by": "a medical reviewer",
     "last_reviewed": "a last-reviewed date",
 }
-
-
-def add_months(day, months):
-    """The same day `months` later; a day the month lacks becomes its last (29 Feb 2024 + 12 = 28 Feb 2025)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class GuidePageForm(BasePageForm):
