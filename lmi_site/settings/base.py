@@ -161,6 +161,9 @@ if not 2 < FRONTEND_CACHE_SECOND_PURGE_SECONDS <= 60:
         f"deploy/varnish.vcl keeps) and at most 60, not {_second_purge!r}."
     )
 
+# How long the words of patients' feedback comments are kept (feedback/retention.py).
+FEEDBACK_COMMENTS_KEPT_MONTHS = 24
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes counts failed logins before Django's own backend checks the password.
