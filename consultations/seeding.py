@@ -46,7 +46,8 @@ PRIVACY_SECTIONS = [
         "Who can see them",
         [
             "Only the clinic's patient coordinators and the site's administrators can see your request. "
-            "Each time one of them opens or exports it, the site records who did so and when. "
+            "Each time one of them sees it in the list of requests, opens it or exports it, the site records who did "
+            "so and when. "
             "The email that tells the coordinators a request has arrived does not contain your details.",
         ],
     ),
