@@ -1,7 +1,6 @@
 """The consultation request form: what a patient sees, sends and is told, and every protection on the way."""
 
 import logging
-import threading
 import time
 
 import pytest
@@ -370,38 +369,6 @@ def test_the_token_id_survives_only_with_its_signature():
     check = protection.check_form_token(protection.new_form_token())
     assert check.problem == "" and check.submission_id is not None
     assert protection.check_form_token("x" * 400).problem == "missing"
-
-
-# --- many at once ------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_requests_are_each_stored_exactly_once(settings):
-    from pages.seeding import seed
-
-    seed()
-    settings.CONSULTATION_RATE_LIMIT = (1000, 3600)
-    clients = [Client() for _ in range(20)]
-    forms = [form_data(each) for each in clients]
-    for index, data in enumerate(forms):
-        data["full_name"] = f"Patient {index}"
-    start = threading.Barrier(40)
-    statuses = []
-
-    def send(each, data):
-        start.wait()
-        statuses.append(each.post(FORM_URL, data).status_code)
-
-    # Each form twice at once, as when a patient double-clicks: 40 posts, 20 requests.
-    threads = [threading.Thread(target=send, args=(c, d)) for c, d in zip(clients, forms, strict=True)]
-    threads += [threading.Thread(target=send, args=(Client(), d)) for d in forms]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert statuses == [303] * 40
-    names = sorted(ConsultationRequest.objects.values_list("full_name", flat=True))
-    assert names == sorted(f"Patient {index}" for index in range(20))
 
 
 def test_the_disclaimers_words_schedule_a_consultation_lead_to_the_form(client, seeded):
