@@ -130,7 +130,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
     panels = [
         MultiFieldPanel(
             [FieldPanel("status"), FieldPanel("assigned_to"), FieldPanel("internal_notes")],
-            heading="What the coordinators have done",
+            heading="Follow-up",  # short enough for a phone's width
         ),
         MultiFieldPanel(
             [
