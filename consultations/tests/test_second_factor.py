@@ -1,10 +1,14 @@
 """A one-time code from an authenticator app for whoever can see patients' details, by real requests."""
 
+import base64
 import re
 import time
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+import segno
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -110,3 +114,66 @@ def test_signing_out_and_the_public_site_never_ask_for_a_code(make_staff, seeded
     assert client.get("/").status_code == 200
     assert client.get("/consultation/").status_code == 200
     assert client.post("/admin/logout/").status_code == 302
+
+
+def dark_modules(svg):
+    """The modules segno's SVG path draws dark, as (row, column) counted from the outer edge of the quiet zone.
+
+    The path is one stroke per run of dark modules: "M x y.5" moves to a row, "m dx dy" moves on,
+    "h n" draws n modules along it.
+    """
+    x = y = 0.0
+    dark = set()
+    for command, first, second in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", svg.select_one("path.qrline")["d"]):
+        if command == "M":
+            x, y = float(first), float(second)
+        elif command == "m":
+            x, y = x + float(first), y + float(second)
+        else:
+            dark.update((int(y), int(x) + step) for step in range(int(first)))
+            x += float(first)
+    return dark
+
+
+def test_the_setup_page_shows_a_qr_code_of_the_apps_setup_url_drawn_on_the_page_itself(make_staff, seeded):
+    user, client = make_staff(COORDINATORS, username="coordinator")
+    response = client.get(SETUP)
+    page = BeautifulSoup(response.content, "html.parser")
+    device = TOTPDevice.objects.get(user=user)
+    secret = base64.b32encode(device.bin_key).decode()
+
+    # The setup URL names the clinic and the person, and carries the device's secret.
+    url = urlsplit(device.config_url)
+    assert (url.scheme, url.netloc, unquote(url.path)) == (
+        "otpauth",
+        "totp",
+        f"/{settings.OTP_TOTP_ISSUER}:coordinator",
+    )
+    query = parse_qs(url.query)
+    assert query["secret"] == [secret] and query["issuer"] == [settings.OTP_TOTP_ISSUER]
+    assert settings.OTP_TOTP_ISSUER == "Longevity Medical Institute"
+
+    # The QR code: inline SVG with a name, black on white, inside a white quiet zone of four modules.
+    (svg,) = page.select("main svg[role=img]")
+    assert svg["aria-label"] == "QR code to scan with your authenticator app"
+    drawn = dark_modules(svg)
+    size = max(column for _, column in drawn) + 1 - 4
+    quiet_zone = svg.select_one("path[fill]")
+    assert quiet_zone["fill"] == "#fff" and quiet_zone["d"] == f"M0 0h{size + 8}v{size + 8}h-{size + 8}z"
+    assert svg.select_one("path.qrline")["stroke"] == "#000"
+    assert min(row for row, _ in drawn) == min(column for _, column in drawn) == 4
+    # What it encodes: the modules are exactly those of a QR code of the setup URL (at one of the error
+    # correction levels). Not read back by a QR decoder, which the project does not have.
+    drawn = {(row - 4, column - 4) for row, column in drawn}
+    codes = [segno.make(device.config_url, error=level, micro=False) for level in "lmqh"]
+    assert any(
+        drawn == {(r, c) for r, line in enumerate(code.matrix) for c, module in enumerate(line) if module}
+        for code in codes
+    )
+
+    # Can't scan? The same secret, to type, with the account's name.
+    assert page.select_one("#second-factor-key").get_text().replace(" ", "") == secret
+    assert page.select_one("#second-factor-issuer").get_text() == settings.OTP_TOTP_ISSUER
+    # Nothing fetched from elsewhere, and the admin's policy for images is unchanged.
+    assert not page.select("img[src*='//'], svg image")
+    assert "img-src 'self' data: blob:;" in response["Content-Security-Policy"]

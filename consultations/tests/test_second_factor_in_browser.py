@@ -7,6 +7,7 @@ from django_otp.oath import totp
 
 from consultations.roles import COORDINATORS
 from tests.browser.staff import PASSWORD, no_problems, staff_member
+from tests.browser.support import shot
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +42,20 @@ def test_a_coordinator_sets_up_an_app_then_signs_in_with_its_code(site, chromium
     staff_member("coordinator", COORDINATORS)
     page = sign_in_with_password(chromium, site, "coordinator")
     page.wait_for_url("**/admin/second-factor/?next=/admin/")
+    # A QR code to scan, whole on a phone's screen, on white in the light and the dark theme alike.
+    qr_code = page.get_by_role("img", name="QR code to scan with your authenticator app")
+    assert qr_code.is_visible()
+    box = qr_code.bounding_box()
+    assert box["width"] == box["height"] >= 200 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    # The code field's autofocus scrolled the page's heading away; a person arriving sees it first.
+    page.get_by_role("heading", name="Set up your authenticator app").scroll_into_view_if_needed()
+    shot(page, "second-factor-setup", full_page=True)
+    page.emulate_media(color_scheme="dark")
+    assert qr_code.locator("path").first.evaluate("path => getComputedStyle(path).fill") == "rgb(255, 255, 255)"
+    shot(page, "second-factor-setup-dark", full_page=True)
+    # Can't scan? The key to type instead.
     key = page.locator("#second-factor-key").inner_text()
-    page.get_by_label("Code").fill(code_from_app(key))
+    page.get_by_role("textbox", name="Code").fill(code_from_app(key))
     page.get_by_role("button", name="Confirm").click()
     page.get_by_role("heading", name="Your recovery codes").wait_for()
     assert page.locator("#recovery-codes li").count() == 10
