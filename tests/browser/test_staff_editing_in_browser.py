@@ -8,6 +8,7 @@ JavaScript, autosave and preview show those. Each test signs in through the sign
 import pytest
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from playwright.sync_api import expect
 
 from pages.models import GuidePage, Person
 from tests.browser.staff import (
@@ -66,7 +67,12 @@ def start_a_guide(page, title, section_heading):
     page.locator("#id_therapy_name").fill("Consultation")
     type_into_rich_text(page.locator("#id_introduction").locator("..").locator("[contenteditable=true]"), "Welcome.")
     page.locator("[data-contentpath=body]").locator("button.c-sf-add-button").first.click()
-    page.keyboard.type(section_heading)
+    # Wagtail puts the cursor in the new section's heading; a person looks for it before typing
+    # (typing at once on a busy machine lost the first letters before the field had the cursor).
+    heading = page.locator("[data-contentpath=body] [data-contentpath=heading] input").first
+    expect(heading).to_be_focused()
+    heading.press_sequentially(section_heading)
+    expect(heading).to_have_value(section_heading)
 
 
 def credit_the_guide(page):
