@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import totp
 
 from consultations.roles import COORDINATORS
-from tests.browser.staff import PASSWORD, no_problems, staff_member
+from tests.browser.staff import no_problems, sign_in, staff_member
 from tests.browser.support import shot
 
 pytestmark = pytest.mark.browser
@@ -19,19 +19,6 @@ def second_factor_on(settings):
     settings.SECOND_FACTOR_REQUIRED = True
 
 
-def sign_in_with_password(chromium, site, username):
-    context = chromium.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    page.goto(site + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    return page
-
-
 def code_from_app(key, drift=0):
     """What an authenticator app shows for the key the person typed into it."""
     secret = base64.b32decode(key.replace(" ", ""))
@@ -40,7 +27,7 @@ def code_from_app(key, drift=0):
 
 def test_a_coordinator_sets_up_an_app_then_signs_in_with_its_code(site, chromium):
     staff_member("coordinator", COORDINATORS)
-    page = sign_in_with_password(chromium, site, "coordinator")
+    page = sign_in(chromium, site, "coordinator", viewport=PHONE, lands_on=None)
     page.wait_for_url("**/admin/second-factor/?next=/admin/")
     # A QR code to scan, whole on a phone's screen, on white in the light and the dark theme alike.
     qr_code = page.get_by_role("img", name="QR code to scan with your authenticator app")
@@ -67,7 +54,7 @@ def test_a_coordinator_sets_up_an_app_then_signs_in_with_its_code(site, chromium
     page.context.close()
 
     # Next time: password, then the app's newest code.
-    page = sign_in_with_password(chromium, site, "coordinator")
+    page = sign_in(chromium, site, "coordinator", viewport=PHONE, lands_on=None)
     page.wait_for_url("**/admin/second-factor/verify/?next=/admin/")
     page.goto(site + "/admin/snippets/consultations/consultationrequest/")
     page.wait_for_url("**/admin/second-factor/verify/**")  # nothing else until the code is entered
