@@ -16,16 +16,7 @@ from pages.models import ClinicSettings, GuidePage
 from pages.plain_language import as_sentences, guide_readability, measure
 from pages.rich_text import plain_text
 from tests.support import normalise
-
-SECTION_HEADINGS = [
-    "Understanding How NK Cell Therapy Works",
-    "The Science Behind Your Immune Sentinels",
-    "NK Cell Therapy for Cancer and Longevity",
-    "Comparing Autologous and Allogeneic Options",
-    "Your Patient Journey from Consultation to Treatment",
-    "Ensuring Safety, Quality, and Choosing a Clinic",
-    "Your Questions About NK Cell Therapy Answered",
-]
+from tests.test_guide_content import SECTION_HEADINGS
 
 
 def test_the_formulas_on_words_whose_syllables_are_known():
