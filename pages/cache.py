@@ -43,6 +43,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.signals import request_finished
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_cache_control
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
@@ -210,7 +211,10 @@ SITE_VERSION = site_version()
 def _key(request):
     # The path alone, never the query string (see the module's docstring).
     url = f"{request.scheme}://{request.get_host()}{request.path}"
-    return f"pagecache:page:{SITE_VERSION}:" + hashlib.sha256(url.encode()).hexdigest()
+    # And the clinic's date: what a page says about today (a guide's review overdue) changes at midnight.
+    return (
+        f"pagecache:page:{SITE_VERSION}:{timezone.localdate().isoformat()}:" + hashlib.sha256(url.encode()).hexdigest()
+    )
 
 
 def _lookup(cache, key):

@@ -19,9 +19,13 @@ def test_every_section_ends_with_a_link_back_to_the_contents(soup):
 def test_the_section_marker_is_a_same_origin_file_not_inline_code(soup):
     scripts = soup.select("script:not([type='application/ld+json'])")
     # The editing bar's script is only for signed-in staff; a patient's page has this one alone.
+    # print.js (every page) dates a printout and writes the site's links out in full.
     assert [(script.get("src"), script.has_attr("defer"), script.string) for script in scripts] == [
-        ("/static/js/contents.js", True, None)
+        ("/static/js/print.js", True, None),
+        ("/static/js/contents.js", True, None),
     ]
+    for name in ("contents.js", "print.js"):
+        source = (settings.BASE_DIR / "static" / "js" / name).read_text()
+        assert "http" not in source and "fetch" not in source  # it loads and sends nothing
     source = (settings.BASE_DIR / "static" / "js" / "contents.js").read_text()
-    assert "http" not in source  # it loads and sends nothing
     assert 'setAttribute("aria-current", "location")' in source

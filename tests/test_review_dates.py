@@ -100,3 +100,46 @@ def test_a_guide_missing_author_reviewer_or_date_can_be_saved_as_a_draft_but_not
     guide = GuidePage.objects.get()
     assert guide.live_revision_id != revision.id
     assert getattr(guide, field) is not None  # the live guide is unchanged
+
+
+def overdue_notice(client):
+    soup = BeautifulSoup(client.get(GUIDE_URL).content, "html.parser")
+    notice = soup.select_one(".review-overdue")
+    return normalise(notice.get_text(" ")) if notice else None
+
+
+def test_patients_are_told_when_a_guides_review_is_overdue(client, seeded):
+    guide = GuidePage.objects.get()
+    guide.last_reviewed = timezone.localdate() - datetime.timedelta(days=400)
+    guide.save_revision().publish()
+    text = overdue_notice(client)
+    assert text is not None, "an overdue guide must say so"
+    assert text.startswith("This guide is due for its regular medical review.")
+    assert f"It was last reviewed on {guide.last_reviewed:%-d %B %Y}" in text
+    assert f"due to be checked again by {add_months(guide.last_reviewed, 12):%-d %B %Y}" in text
+
+    # Reviewed again: the notice goes at once.
+    guide.last_reviewed = timezone.localdate()
+    guide.save_revision().publish()
+    assert overdue_notice(client) is None
+
+
+def test_the_overdue_notice_appears_on_the_clinics_first_day_past_due_even_from_the_page_cache(
+    client, seeded, monkeypatch
+):
+    from pages import cache as cache_module
+
+    today = timezone.localdate()
+    guide = GuidePage.objects.get()
+    guide.last_reviewed = add_months(today, -12)  # due today: not yet overdue
+    guide.save_revision().publish()
+    for _ in range(2):
+        response = client.get(GUIDE_URL)
+    assert response.headers["X-Page-Cache"] == "hit" and overdue_notice(client) is None
+
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert cache_module.timezone.localdate() == tomorrow
+    response = client.get(GUIDE_URL)
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert overdue_notice(client) is not None

@@ -265,7 +265,10 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Loaded once per request; the template's settings.pages.ClinicSettings reuses it.
         clinic = ClinicSettings.load(request_or_site=request)
-        context["next_review_due"] = self.next_review_due(clinic.review_interval_months)
+        context["next_review_due"] = due = self.next_review_due(clinic.review_interval_months)
+        # Patients are told while the review is late; the page cache keeps pages by the clinic's
+        # date (pages/cache.py), so the notice appears the morning it becomes true.
+        context["review_overdue"] = due is not None and due < timezone.localdate()
         # The body and what is worked out from it, kept by published revision (pages/fragments.py).
         context["guide_parts"] = parts = guide_parts(self, request)
         context["structured_data"] = self.structured_data(request, clinic, context["breadcrumbs"], parts.faq)

@@ -1,4 +1,10 @@
+import datetime
+
 import pytest
+from django.utils import timezone
+
+from pages.models import GuidePage
+from tests.browser.support import axe_violations, shot
 
 pytestmark = pytest.mark.browser
 
@@ -42,3 +48,18 @@ def test_the_guide_works_with_javascript_off_and_asks_nothing_of_other_sites(sit
     assert page.url.endswith("#comparing-autologous-and-allogeneic-options")
     assert requests and all(url.startswith(site) for url in requests)
     context.close()
+
+
+def test_a_guide_past_its_review_date_says_so_before_its_first_words(site, phone):
+    guide = GuidePage.objects.get()
+    guide.last_reviewed = timezone.localdate() - datetime.timedelta(days=500)
+    guide.save_revision().publish()
+    phone.goto(site + GUIDE)
+    notice = phone.get_by_role("note")
+    assert notice.is_visible()
+    assert notice.inner_text().startswith("This guide is due for its regular medical review.")
+    # Read before the introduction, right under the title and reading time.
+    assert notice.bounding_box()["y"] < phone.locator(".guide__introduction").bounding_box()["y"]
+    count, report = axe_violations(phone)
+    assert count == 0, report
+    shot(phone, "guide-review-overdue")
