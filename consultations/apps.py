@@ -11,6 +11,7 @@ class ConsultationsConfig(AppConfig):
 
         from pages.cache import content_changed
 
+        from . import checks  # noqa: F401  (registers the privacy notice's deployment check)
         from .models import ClinicContactSettings
 
         # The clinic's contact details are in every page's footer: a change must reach every page at once.

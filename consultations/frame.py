@@ -11,7 +11,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from pages.cache import cached_until_content_changes
 
-CONTACT_FIELDS = ("address", "phone", "email", "opening_hours")
+CONTACT_FIELDS = ("legal_name", "address", "phone", "email", "opening_hours")
 
 
 def contact_settings(site):

@@ -105,7 +105,19 @@ class ClinicContactSettings(BaseSiteSetting):
     Every contact detail is optional and shown only when set: the clinic enters its own.
     """
 
-    address = models.TextField(blank=True, max_length=500, help_text="Shown in the footer of every page.")
+    legal_name = models.CharField(
+        "clinic's legal name",
+        blank=True,
+        max_length=200,
+        help_text="The person or company responsible for patients' details, as registered. Mexico's data "
+        "protection law (LFPDPPP) requires the privacy notice to name it, with the address below.",
+    )
+    address = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text="Shown in the footer of every page and, as the address of the clinic responsible for "
+        "patients' details, in the privacy notice.",
+    )
     phone = models.CharField(
         blank=True, max_length=40, help_text="With the country code, e.g. +52 …; shown as a link that calls it."
     )
@@ -130,7 +142,13 @@ class ClinicContactSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("address"), FieldPanel("phone"), FieldPanel("email"), FieldPanel("opening_hours")],
+            [
+                FieldPanel("legal_name"),
+                FieldPanel("address"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("opening_hours"),
+            ],
             heading="Contact details shown to patients",
         ),
         MultiFieldPanel(

@@ -62,7 +62,8 @@ PRIVACY_SECTIONS = [
         "Asking for your details to be deleted",
         [
             "You can ask the clinic at any time to delete your details. A coordinator can then erase every request "
-            "sent from your email address. Use the contact details at the foot of this page.",
+            "sent from your email address. How to reach the clinic is under “Who is responsible for your details” "
+            "below.",
         ],
     ),
 ]

@@ -32,7 +32,7 @@ REFUSALS = {
     "too-fast": f"Your request was sent very quickly after the form opened, so it was held back in case it came "
     f"from a computer program. Your details are still here: please press {SEND} again.",
     "rate": "Several requests have been sent from your connection in the last hour, so this one was not sent. "
-    "Please try again in an hour, or contact the clinic using the details at the foot of this page.",
+    "Please try again in an hour.",
 }
 
 

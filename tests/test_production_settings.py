@@ -215,3 +215,38 @@ def test_production_lets_the_admin_frame_its_preview_and_nothing_frame_public_pa
         result.stdout.strip()
         == "[\"'none'\"] [\"'self'\"] [\"'self'\"] [\"'self'\", 'data:', 'https://media.example.org']"
     )
+
+
+def test_make_deploy_check_refuses_to_go_live_until_the_privacy_notice_names_the_clinic(tmp_path):
+    """With the production environment and its database, `make deploy-check` checks what the
+    database must hold too: Mexico's LFPDPPP requires the clinic's legal name and address."""
+    from benchmarks.harness import manage, production_env
+
+    env = production_env(f"sqlite:///{tmp_path / 'site.sqlite3'}", "", STATIC_ROOT=str(tmp_path / "static"))
+    del env["SECURE_SSL_REDIRECT"]  # as a real deployment runs (the check would rightly warn)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_content")
+
+    def deploy_check():
+        return subprocess.run(
+            ["make", "--no-print-directory", "deploy-check"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    refused = deploy_check()
+    assert refused.returncode != 0
+    assert "(consultations.E001) The privacy notice of localhost has no clinic's legal name" in refused.stderr
+    assert "has no address" in refused.stderr
+
+    fill_in = (
+        "from consultations.models import ClinicContactSettings as C; "
+        "C.objects.update(legal_name='Clínica Ejemplo, S.A. de C.V.', address='Calle Uno 1, Cabo San Lucas')"
+    )
+    manage(env, "shell", "-c", fill_in)
+    passed = deploy_check()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "System check identified no issues (0 silenced)." in passed.stdout

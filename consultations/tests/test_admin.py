@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,6 +15,7 @@ from wagtail.models import ModelLogEntry, Site
 from consultations.audit import ERASE_ACTION, EXPORT_ACTION, LIST_ACTION, PURGE_ACTION, VIEW_ACTION
 from consultations.models import ClinicContactSettings, ConsultationRequest
 from consultations.roles import COORDINATORS
+from tests.support import normalise
 
 LIST_URL = "/admin/snippets/consultations/consultationrequest/"
 ERASE_URL = "/admin/consultations/erase/"
@@ -336,6 +338,7 @@ def test_the_privacy_notice_is_seeded_plainly_and_editable(client, seeded):
         "Who can see them",
         "How long we keep them",
         "Asking for your details to be deleted",
+        "Who is responsible for your details",
     ]
     page = PrivacyNoticePage.objects.get()
     page.body = "<h2>Aviso de privacidad</h2><p>Texto legal.</p><script>alert(1)</script>"
@@ -353,3 +356,49 @@ def test_a_staff_edit_of_the_privacy_notice_is_kept_when_seeding_again(seeded, d
     page.save_revision(user=django_user_model.objects.create_user("legal", "l@clinic.test", "x")).publish()
     seed()
     assert PrivacyNoticePage.objects.get().body == "<p>The clinic's own legal text.</p>"
+
+
+def test_the_privacy_notice_names_who_is_responsible_from_the_settings_and_points_at_nothing_missing(client, seeded):
+    soup = BeautifulSoup(client.get("/privacy/").content, "html.parser")
+    text = normalise(soup.select_one("main").get_text(" "))
+    # Nothing in the notice sends the patient to details the page does not have.
+    assert "foot of this page" not in text
+    assert "The clinic has not yet entered its legal name and address on this site." in text
+
+    contact = ClinicContactSettings.objects.get(site=Site.objects.get(is_default_site=True))
+    contact.legal_name = "Clínica Ejemplo, S.A. de C.V."
+    contact.address = "Calle Uno 1\nCabo San Lucas, B.C.S."
+    contact.email = "privacidad@clinic.example"
+    contact.save()
+    section = BeautifulSoup(client.get("/privacy/").content, "html.parser").select_one(
+        "section[aria-labelledby=responsible]"
+    )
+    shown = {normalise(div.dt.get_text()): normalise(div.dd.get_text(" ")) for div in section.select("dl > div")}
+    assert shown == {
+        "Name": "Clínica Ejemplo, S.A. de C.V.",
+        "Address": "Calle Uno 1 Cabo San Lucas, B.C.S.",
+        "Email": "privacidad@clinic.example",
+    }
+    body = normalise(soup.select_one("main").get_text(" "))
+    assert re.search(r"How to reach the clinic is under .Who is responsible for your details. below\.", body)
+
+
+def test_the_deployment_check_refuses_a_site_whose_privacy_notice_names_no_one(seeded):
+    from django.core.checks import run_checks
+
+    def privacy_errors():
+        found = run_checks(include_deployment_checks=True, databases=["default"])
+        return [error for error in found if error.id == "consultations.E001"]
+
+    errors = privacy_errors()
+    assert len(errors) == 2
+    assert "has no clinic's legal name" in errors[0].msg and "has no address" in errors[1].msg
+    assert "Settings → Clinic contact and consultation settings" in errors[0].hint
+    # Not run when the check is not given the database (CI's `make deploy-check` of settings alone).
+    assert not [e for e in run_checks(include_deployment_checks=True) if e.id.startswith("consultations.")]
+
+    contact = ClinicContactSettings.objects.get(site=Site.objects.get(is_default_site=True))
+    contact.legal_name = "Clínica Ejemplo, S.A. de C.V."
+    contact.address = "Calle Uno 1, Cabo San Lucas"
+    contact.save()
+    assert privacy_errors() == []
