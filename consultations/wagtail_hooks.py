@@ -168,3 +168,33 @@ def register_consultation_log_actions(actions):
     actions.register_action(EXPORT_ACTION, "Export consultation requests", "Exported the patient's details to CSV")
     actions.register_action(ERASE_ACTION, "Erase at the person's request", "Erased at the person's request")
     actions.register_action(PURGE_ACTION, "Delete after the retention period", "Deleted: closed past retention")
+    actions.register_action(
+        second_factor.RESET_ACTION, "Reset a colleague's second factor", "Second factor reset (lost authenticator)"
+    )
+    actions.register_action(second_factor.NEW_CODES_ACTION, "Make new recovery codes", "Made new recovery codes")
+
+
+@hooks.register("register_account_menu_item")
+def recovery_codes_menu_item(request):
+    """Account → "Make new recovery codes", for whoever has an authenticator app set up."""
+    if second_factor.TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return {
+            "url": reverse("second_factor_recovery_codes"),
+            "label": "Make new recovery codes",
+            "help_text": "Replaces your recovery codes, for example when you have used most of them.",
+        }
+    return None
+
+
+@hooks.register("register_user_listing_buttons")
+def reset_second_factor_button(user, request_user):
+    """Users → a colleague's "More options" → "Reset second factor", for administrators."""
+    if second_factor.can_reset_for(request_user, user) and second_factor.django_otp.user_has_device(
+        user, confirmed=None
+    ):
+        yield Button(
+            "Reset second factor",
+            reverse("second_factor_reset", args=[user.pk]),
+            icon_name="lock",
+            priority=60,
+        )

@@ -177,3 +177,86 @@ def test_the_setup_page_shows_a_qr_code_of_the_apps_setup_url_drawn_on_the_page_
     # Nothing fetched from elsewhere, and the admin's policy for images is unchanged.
     assert not page.select("img[src*='//'], svg image")
     assert "img-src 'self' data: blob:;" in response["Content-Security-Policy"]
+
+
+# --- in the admin, not the shell: new recovery codes, a colleague's lost phone ----------------
+
+RECOVERY = "/admin/second-factor/recovery-codes/"
+
+
+def test_a_coordinator_makes_new_recovery_codes_and_the_old_ones_stop_working(make_staff, seeded):
+    from wagtail.models import ModelLogEntry
+
+    user, client = make_staff(COORDINATORS, username="coordinator")
+    old = set_up(client, user)
+    client.post(VERIFY, {"code": old[0]})  # uses one
+    account = client.get("/admin/account/").content.decode()
+    assert RECOVERY in account and "Make new recovery codes" in account
+    asked = BeautifulSoup(client.get(RECOVERY).content, "html.parser").get_text(" ")
+    assert "You have 10 recovery codes left." in " ".join(asked.split())
+
+    response = client.post(RECOVERY)
+    soup = BeautifulSoup(response.content, "html.parser")
+    new = [code.get_text() for code in soup.select("#recovery-codes code")]
+    assert len(new) == 10 and not set(new) & set(old)
+    # The same codes in one box to copy, one a line.
+    assert soup.select_one("#recovery-codes-text").get_text() == "\n".join(new)
+    assert soup.find("button", string="Print the codes")
+    assert ModelLogEntry.objects.filter(action="consultations.recovery_codes_replaced", user=user).count() == 1
+
+    again = signed_in(user)
+    again.get(VERIFY)
+    refused = again.post(VERIFY, {"code": old[1]})
+    assert "That code is not right" in refused.content.decode()
+    time.sleep(1.1)
+    assert again.post(VERIFY, {"code": new[0]}).status_code == 302
+
+
+def test_making_new_codes_needs_the_second_factor_entered_first(make_staff, seeded):
+    user, client = make_staff(COORDINATORS, username="coordinator")
+    set_up(client, user)
+    later = signed_in(user)  # password only
+    response = later.post(RECOVERY)
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+
+
+def test_an_administrator_resets_a_colleagues_lost_authenticator_and_it_is_logged(make_staff, seeded):
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from wagtail.models import ModelLogEntry
+
+    colleague, colleague_client = make_staff(COORDINATORS, username="coordinator")
+    set_up(colleague_client, colleague)
+    admin = get_user_model().objects.create_superuser("administrator", "admin@example.com", "a-long-password")
+    admin_client = signed_in(admin)
+    reset_url = f"/admin/second-factor/reset/{colleague.pk}/"
+    # Password alone is not enough to take away someone's second factor.
+    assert admin_client.get(reset_url)["Location"].startswith(SETUP)
+    set_up(admin_client, admin)
+
+    listing = admin_client.get("/admin/users/").content.decode()
+    assert reset_url in listing
+    page = admin_client.get(reset_url).content.decode()
+    assert "Remove coordinator&#x27;s authenticator app" in page or "Remove coordinator's authenticator app" in page
+    done = admin_client.post(reset_url, follow=True)
+    assert "authenticator app was removed" in done.content.decode()
+    assert not TOTPDevice.objects.filter(user=colleague).exists()
+    assert not StaticDevice.objects.filter(user=colleague).exists()
+    entry = ModelLogEntry.objects.get(action="consultations.second_factor_reset")
+    assert entry.user == admin and entry.object_id == str(colleague.pk)
+    # At their next sign-in they set up a new app.
+    assert signed_in(colleague).get(LIST_URL)["Location"] == f"{SETUP}?next={LIST_URL}"
+
+
+def test_only_account_administrators_reset_a_second_factor_and_never_their_own(make_staff, seeded):
+    colleague, colleague_client = make_staff(COORDINATORS, username="coordinator")
+    set_up(colleague_client, colleague)
+    other, other_client = make_staff(COORDINATORS, username="second-coordinator")
+    set_up(other_client, other)
+    url = f"/admin/second-factor/reset/{colleague.pk}/"
+    for client in (other_client, colleague_client):
+        # Wagtail answers a refused admin page by going back to the dashboard with a message.
+        for response in (client.get(url), client.post(url)):
+            assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert url not in client.get("/admin/users/").content.decode()
+    assert TOTPDevice.objects.filter(user=colleague).exists()

@@ -62,3 +62,61 @@ def test_a_coordinator_sets_up_an_app_then_signs_in_with_its_code(site, chromium
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/admin/snippets/consultations/consultationrequest/")
     page.context.close()
+
+
+def signed_in_with_app(chromium, site, username):
+    """Signed in with password and code, for someone whose app was set up before today."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=get_user_model().objects.get(username=username), name="Authenticator app")
+    key = base64.b32encode(device.bin_key).decode()
+    page = sign_in(chromium, site, username, lands_on=None)
+    page.wait_for_url("**/admin/second-factor/verify/?next=/admin/")
+    page.get_by_label("Code").fill(code_from_app(key))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(site + "/admin/")
+    return page
+
+
+def test_a_coordinator_makes_new_recovery_codes_from_their_account_and_can_copy_them(site, chromium):
+    staff_member("coordinator", COORDINATORS)
+    page = signed_in_with_app(chromium, site, "coordinator")
+    page.goto(site + "/admin/account/")
+    page.get_by_role("tab", name="More actions").click()
+    page.get_by_role("link", name="Make new recovery codes").click()
+    page.get_by_role("heading", name="New recovery codes").wait_for()
+    page.get_by_role("button", name="Make new recovery codes").click()
+    page.get_by_role("heading", name="Your recovery codes").wait_for()
+    codes = page.locator("#recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    assert page.get_by_label("All the codes, to copy").input_value() == "\n".join(codes)
+    assert page.get_by_role("button", name="Print the codes").is_visible()
+    shot(page, "second-factor-new-recovery-codes", full_page=True)
+    assert no_problems(page) == []
+    page.context.close()
+
+
+def test_an_administrator_resets_a_colleagues_lost_phone_from_the_users_list(site, chromium):
+    staff_member("coordinator", COORDINATORS, first_name="Rosa")
+    signed_in_with_app(chromium, site, "coordinator").context.close()
+    staff_member("administrator", superuser=True)
+    page = signed_in_with_app(chromium, site, "administrator")
+    page.goto(site + "/admin/users/")
+    row = page.get_by_role("row").filter(has_text="coordinator")
+    row.get_by_role("button", name="More options").click()
+    row.get_by_role("link", name="Reset second factor").click()
+    page.get_by_role("heading", name="Reset second factor").wait_for()
+    shot(page, "second-factor-reset", full_page=True)
+    page.get_by_role("button", name="Remove Rosa's authenticator app").click()
+    page.wait_for_url(site + "/admin/users/")
+    message = page.get_by_text("Rosa's authenticator app was removed.")
+    assert message.is_visible()
+    assert no_problems(page) == []
+    page.context.close()
+
+    # Rosa signs in and is asked to set up a new app.
+    page = sign_in(chromium, site, "coordinator", lands_on=None)
+    page.wait_for_url("**/admin/second-factor/?next=/admin/")
+    assert page.get_by_role("heading", name="Set up your authenticator app").is_visible()
+    page.context.close()

@@ -1,6 +1,7 @@
 """Settings shared by every environment; dev, test and production import these."""
 
 import os
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -207,6 +208,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The zones staff may pick in their account settings: places (and UTC). The system's own list
+# also holds "localtime", which browsers reject, breaking the account page's time-zone menu.
+WAGTAIL_USER_TIME_ZONES = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone or zone == "UTC")
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
