@@ -11,12 +11,14 @@ from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from pages.models import ClinicSettings, GuidePage, Person
 from pages.models.guide import REVIEW_STATUSES
 from pages.plain_language import guide_readability
+from pages.reminders import can_send_reminders
 from pages.review import (
     SEES_REVIEW_DATES,
     ReviewRefused,
@@ -134,6 +136,12 @@ class GuideReviewReportView(ReportView):
         "status_label": "Status",
         "published": "Published",
     }
+
+    @property
+    def header_buttons(self):
+        if not can_send_reminders(self.request.user):
+            return []
+        return [HeaderButton("Send review reminders", url=reverse("send_review_reminders"), icon_name="mail")]
 
     def get_filename(self):
         # Named for what it holds and when, not Wagtail's generic "spreadsheet-export".

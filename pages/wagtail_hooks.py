@@ -15,6 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from pages.admin_views import GuideReviewReportView, mark_reviewed_view, plain_language_report
 from pages.cache import mark_servable
 from pages.models import Person
+from pages.reminders import send_review_reminders_view
 from pages.review import (
     REVIEW_LOG_ACTION,
     ReviewRefused,
@@ -79,6 +80,7 @@ def register_review_urls():
             name="guide_review_report_results",
         ),
         path("reports/plain-language/", plain_language_report, name="plain_language_report"),
+        path("reports/medical-review/reminders/", send_review_reminders_view, name="send_review_reminders"),
     ]
 
 

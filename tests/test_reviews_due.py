@@ -195,3 +195,47 @@ def test_an_overdue_reviewer_without_an_account_is_reported_not_emailed(guides):
         call_command("review_status", "--notify", stdout=io.StringIO(), stderr=err)
     assert "has no linked account with an email address" in err.getvalue()
     assert mail.outbox == []
+
+
+# --- "Send review reminders" in the admin, not only from cron -----------------------------------
+
+REMINDERS = "/admin/reports/medical-review/reminders/"
+
+
+def page_text(response):
+    return normalise(BeautifulSoup(response.content, "html.parser").get_text(" "))
+
+
+def test_a_moderator_sends_review_reminders_from_the_report(moderator_client, make_staff, guides):
+    overdue, _ = guides
+    make_staff(
+        "Medical reviewers", "porras", person=Person.objects.get(name="Dr. Félix Porras"), email="fp@clinic.test"
+    )
+    report = moderator_client.get("/admin/reports/medical-review/").content.decode()
+    assert REMINDERS in report and "Send review reminders" in report
+    # First what will happen: who is emailed about which guide, and nothing sent yet.
+    confirm = BeautifulSoup(moderator_client.get(REMINDERS).content, "html.parser")
+    rows = [normalise(row.get_text(" ")) for row in confirm.select("tbody tr")]
+    assert rows == [f"{overdue.title} 15 January 2021 Dr. Félix Porras, MD (fp@clinic.test)"]
+    assert mail.outbox == []
+
+    done = moderator_client.post(REMINDERS, follow=True)
+    assert done.redirect_chain[-1][0] == "/admin/reports/medical-review/"
+    assert f'Emailed Dr. Félix Porras, MD about "{overdue.title}".' in page_text(done)
+    assert [message.to for message in mail.outbox] == [["fp@clinic.test"]]
+    assert mail.outbox[0].subject == f"Medical review overdue: {overdue.title}"
+
+
+def test_a_reminder_that_cannot_be_sent_says_why_in_the_admin(moderator_client, guides):
+    overdue, _ = guides  # its reviewer has no account
+    done = moderator_client.post(REMINDERS, follow=True)
+    assert f'Not emailed: "{overdue.title}": Dr. Félix Porras, MD has no linked account' in page_text(done)
+    assert mail.outbox == []
+
+
+def test_only_those_who_publish_send_reminders(make_staff, guides):
+    for group in ("Editors", "Medical reviewers"):
+        client = make_staff(group)[1]
+        assert client.post(REMINDERS).status_code == 302  # Wagtail's refusal: back to the dashboard
+        assert REMINDERS not in client.get("/admin/reports/medical-review/").content.decode()
+    assert mail.outbox == []
