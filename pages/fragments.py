@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from lmi_site.shared_cache import renewed_after_outage
 from pages.cache import SITE_VERSION, page_cache
 
-IMAGES_TOKEN_KEY = "fragments:images-token"
+# Deleted when Redis answers again after an outage, like the page generation (lmi_site/shared_cache.py).
+IMAGES_TOKEN_KEY = renewed_after_outage("fragments:images-token")
 
 
 @dataclass(frozen=True)
