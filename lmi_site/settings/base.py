@@ -222,6 +222,10 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
+# For an S3-compatible bucket (production.py): one that fails or stalls costs a guide its figure
+# for a moment (pages/images.py), never the page, and a reader waits at most about 4 s for it.
+MEDIA_STORAGE_CLIENT_CONFIG = {"connect_timeout": 1, "read_timeout": 3, "retries": {"total_max_attempts": 1}}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
