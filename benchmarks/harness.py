@@ -92,8 +92,9 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(env, workers=2, port=None, threads=1):
-    """A gunicorn serving the site on 127.0.0.1; yields its base URL and stops it afterwards."""
+def gunicorn(env, workers=2, port=None, threads=1, log=None):
+    """A gunicorn serving the site on 127.0.0.1; yields its base URL and stops it afterwards.
+    Its log (the site's warnings and errors) goes to the open file `log` if given."""
     port = port or free_port()
     process = subprocess.Popen(
         [
@@ -109,7 +110,7 @@ def gunicorn(env, workers=2, port=None, threads=1):
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -117,7 +118,8 @@ def gunicorn(env, workers=2, port=None, threads=1):
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped before it served: {process.stderr.read()[-3000:]}")
+                said = process.stderr.read()[-3000:] if process.stderr else "(see its log)"
+                raise RuntimeError(f"gunicorn stopped before it served: {said}")
             try:
                 requests.get(base + "/", timeout=10)
                 break
