@@ -60,8 +60,11 @@ def main():
 
     password = secrets.token_urlsafe(24)  # a throwaway Moderator in the throwaway database
     fresh_postgres_database(args.database_url)
-    empty_redis(args.redis_url)
-    env = production_env(args.database_url, args.redis_url)
+    if args.only_redis_outage:
+        env = production_env(args.database_url, "")  # the shared Redis is not touched: the run has its own
+    else:
+        empty_redis(args.redis_url)
+        env = production_env(args.database_url, args.redis_url)
     prepare_site(env, moderator_password=password)
     if not args.only_redis_outage:
         publish_run(args, env, password)

@@ -37,7 +37,9 @@ def redis(tmp_path):
         }
         with override_settings(CACHES=cache_settings):
             yield server
-        shared_cache._breaker_for(server.url).open = False  # nothing of this server is left for another test
+        # Nothing of this server is left for another test that may get the same port.
+        breaker = shared_cache._breaker_for(server.url)
+        breaker.open, breaker.last_logged = False, float("-inf")
 
 
 def wait_until_answering(cache):
@@ -132,3 +134,25 @@ def test_the_health_check_names_the_cache_while_redis_is_away_and_recovers(redis
     redis.start()
     wait_until_answering(caches["default"])
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_limits_on_patients_forms_fail_open_while_redis_is_away(redis, client, seeded, settings, caplog):
+    """A request stored is worth more than a limit kept: with Redis dead, feedback beyond the hourly
+    limit and consultation requests are still stored, and the log says the limits are not kept."""
+    from consultations.models import ConsultationRequest
+    from consultations.tests.test_requests import FORM_URL, form_data
+    from feedback.models import GuideFeedback
+    from feedback.tests.test_feedback import send
+    from feedback.views import SENDS_PER_HOUR
+
+    settings.CONSULTATION_MIN_SECONDS = 0
+    guide = GuidePage.objects.get()
+    redis.kill()
+    with caplog.at_level(logging.ERROR, logger="lmi_site.shared_cache"):
+        for _ in range(SENDS_PER_HOUR + 2):
+            assert send(client, guide, address="203.0.113.9").status_code == 303
+        assert client.post(FORM_URL, form_data(client)).status_code == 303
+    assert GuideFeedback.objects.count() == SENDS_PER_HOUR + 2
+    assert ConsultationRequest.objects.count() == 1
+    assert "limits on consultation requests and feedback are not kept" in caplog.text
