@@ -117,7 +117,7 @@ nginx:
 bench: $(BIN)/.installed wrk varnish nginx
 	$(BIN)/python -m benchmarks.bench --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL)
 
-## make loadtest: 50 clients for 60 s against two instances while a guide is published
+## make loadtest: 50 clients for 60 s against two instances while a guide is published, then again while Redis is killed for 20 s
 loadtest: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.load_test --database-url $(LOAD_DATABASE_URL) --redis-url $(BENCH_REDIS_URL)
 

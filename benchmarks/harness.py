@@ -92,8 +92,9 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(env, workers=2, port=None, threads=1):
-    """A gunicorn serving the site on 127.0.0.1; yields its base URL and stops it afterwards."""
+def gunicorn(env, workers=2, port=None, threads=1, log=None):
+    """A gunicorn serving the site on 127.0.0.1; yields its base URL and stops it afterwards.
+    Its log (the site's warnings and errors) goes to the open file `log` if given."""
     port = port or free_port()
     process = subprocess.Popen(
         [
@@ -109,7 +110,7 @@ def gunicorn(env, workers=2, port=None, threads=1):
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -117,7 +118,8 @@ def gunicorn(env, workers=2, port=None, threads=1):
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped before it served: {process.stderr.read()[-3000:]}")
+                said = process.stderr.read()[-3000:] if process.stderr else "(see its log)"
+                raise RuntimeError(f"gunicorn stopped before it served: {said}")
             try:
                 requests.get(base + "/", timeout=10)
                 break
@@ -133,6 +135,63 @@ def gunicorn(env, workers=2, port=None, threads=1):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class RedisServer:
+    """A redis-server of one's own on a free loopback port, to kill, stall and restart.
+
+    Nothing is saved to disk, so a restart comes back empty, as a cache host replaced by a fresh
+    one does; a stall (SIGSTOP) keeps everything, as a host under memory pressure or behind a
+    network partition does."""
+
+    def __init__(self, workdir):
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        command = [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(self.port)]
+        command += ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis(port=self.port, socket_timeout=1).ping()
+                return self
+            except redis.RedisError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+    def stall(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.kill()
+            self.process.wait()
+
+
+@contextmanager
+def redis_server(workdir):
+    """A RedisServer, started, and stopped afterwards whatever state it was left in."""
+    server = RedisServer(workdir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class AdminSession:

@@ -5,7 +5,12 @@ Readers mix their requests as real ones do: a third of the guide requests carry 
 (a shared link), and a quarter of all requests revalidate a copy the reader holds (If-None-Match).
 Every response must be a 200 or a 304, and every request sent after the publish returned must carry
 (or, answered 304, keep) the new content, whichever instance answers. Prints throughput and latency percentiles (p99 included);
-exits non-zero on any error or stale response. Usage: make loadtest
+exits non-zero on any error or stale response.
+
+Then a second run: the same readers against two instances sharing a redis-server of the run's own,
+which is killed --outage-at seconds in and started again (empty) --outage-seconds later. Every
+answer must still be a 200 or 304; the p99 latency before, during and after the outage is printed.
+Usage: make loadtest
 """
 
 import argparse
@@ -22,6 +27,7 @@ import requests
 from benchmarks.bench import machine
 from benchmarks.harness import (
     AdminSession,
+    RedisServer,
     empty_redis,
     fresh_postgres_database,
     gunicorn,
@@ -47,13 +53,25 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--publish-after", type=int, default=20, help="seconds into the run")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
+    parser.add_argument("--outage-at", type=int, default=20, help="seconds into the second run Redis is killed")
+    parser.add_argument("--outage-seconds", type=int, default=20, help="how long Redis stays dead")
+    parser.add_argument("--only-redis-outage", action="store_true", help="skip the run with the publish")
     args = parser.parse_args()
 
     password = secrets.token_urlsafe(24)  # a throwaway Moderator in the throwaway database
     fresh_postgres_database(args.database_url)
-    empty_redis(args.redis_url)
-    env = production_env(args.database_url, args.redis_url)
+    if args.only_redis_outage:
+        env = production_env(args.database_url, "")  # the shared Redis is not touched: the run has its own
+    else:
+        empty_redis(args.redis_url)
+        env = production_env(args.database_url, args.redis_url)
     prepare_site(env, moderator_password=password)
+    if not args.only_redis_outage:
+        publish_run(args, env, password)
+    redis_outage_run(args, env)
+
+
+def publish_run(args, env, password):
 
     # The editor's draft is made in the same database; readers must not see it until it is published.
     os.environ.update(
@@ -168,6 +186,76 @@ def main():
     if errors or stale or not after:
         sys.exit("FAILED: " + (f"{len(errors)} errors " if errors else "") + (f"{len(stale)} stale" if stale else ""))
     print("Passed: no errors, and every response after the publish carried the new content.")
+
+
+def redis_outage_run(args, env):
+    """Readers against two instances whose own Redis is killed, then started again (empty)."""
+    import tempfile
+
+    results = []  # (sent, latency, status)
+    lock = threading.Lock()
+    with tempfile.TemporaryDirectory() as workdir:
+        redis = RedisServer(workdir).start()
+        outage_env = dict(env, REDIS_URL=redis.url)
+        try:
+            with (
+                gunicorn(outage_env, workers=args.workers) as first,
+                gunicorn(outage_env, workers=args.workers) as second,
+            ):
+                started = time.monotonic()
+                deadline = started + args.seconds
+                outage = [started + args.outage_at, started + args.outage_at + args.outage_seconds]
+
+                def reader(index):
+                    session = requests.Session()
+                    targets = cycle([(base, path) for base in (first, second) for path in PATHS][index % 6 :])
+                    while time.monotonic() < deadline:
+                        base, path = next(targets)
+                        sent = time.monotonic()
+                        try:
+                            status = session.get(base + path, timeout=30).status_code
+                        except requests.RequestException as error:
+                            status = type(error).__name__
+                        with lock:
+                            results.append((sent, time.monotonic() - sent, status))
+
+                def operator():
+                    time.sleep(max(0.0, outage[0] - time.monotonic()))
+                    redis.kill()
+                    outage[0] = time.monotonic()
+                    print(f"Redis killed {outage[0] - started:.1f} s in")
+                    time.sleep(args.outage_seconds)
+                    redis.start()
+                    outage[1] = time.monotonic()
+                    print(f"Redis started again (empty) {outage[1] - started:.1f} s in")
+
+                threads = [threading.Thread(target=reader, args=(i,)) for i in range(args.clients)]
+                threads.append(threading.Thread(target=operator))
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+        finally:
+            redis.stop()
+
+    def p99(rows):
+        return percentile(sorted(r[1] * 1000 for r in rows), 0.99) if rows else float("nan")
+
+    errors = [r for r in results if r[2] not in (200, 304)]
+    before = [r for r in results if r[0] < outage[0]]
+    during = [r for r in results if outage[0] <= r[0] < outage[1]]
+    after = [r for r in results if r[0] >= outage[1]]
+    print(
+        f"\nRedis outage: {args.clients} clients, {args.seconds} s, Redis dead from {args.outage_at} s for {args.outage_seconds} s"
+    )
+    print(f"requests: {len(results)}; errors: {len(errors)}")
+    print(
+        f"p99 latency ms: before {p99(before):.1f} ({len(before)} requests), during the outage {p99(during):.1f} "
+        f"({len(during)}), after {p99(after):.1f} ({len(after)})"
+    )
+    if errors or not during:
+        sys.exit(f"FAILED: {len(errors)} errors to readers while Redis was away" if errors else "FAILED: no outage")
+    print("Passed: no errors to readers while Redis was dead, and none after it came back.")
 
 
 if __name__ == "__main__":

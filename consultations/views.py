@@ -7,13 +7,15 @@ details must be seen only by coordinators, stored once per form, and be erasable
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
+from pages.cache import cached_until_content_changes
 from pages.models import GuidePage
 
 from . import notifications, protection
@@ -33,11 +35,22 @@ REFUSALS = {
     f"from a computer program. Your details are still here: please press {SEND} again.",
     "rate": "Several requests have been sent from your connection in the last hour, so this one was not sent. "
     "Please try again in an hour.",
+    # The database could not store it (away, or not answering in time): nothing was stored.
+    "unavailable": gettext_lazy("We could not send your request just now. Please try again in a few minutes."),
 }
+# What the database raises when it cannot be reached or does not answer in time (statement_timeout).
+DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 def published_treatments():
-    """(guide slug, therapy name) for each published guide, one per therapy, in the guides' order."""
+    """(guide slug, therapy name) for each published guide, one per therapy, in the guides' order.
+
+    Kept until content changes, so the form can come back with a patient's answers while the
+    database is away (_could_not_store)."""
+    return cached_until_content_changes("consultation-treatments", _treatments_from_database)
+
+
+def _treatments_from_database():
     treatments, names = [], set()
     for slug, name in GuidePage.objects.live().public().order_by("path").values_list("slug", "therapy_name"):
         if name and name not in names:
@@ -92,6 +105,44 @@ def _privacy_url(request):
 
 
 def _receive(page, request):
+    try:
+        return _check_and_store(page, request)
+    except DATABASE_AWAY as error:
+        # Nothing is half-stored (the request is saved in one transaction) and the form token is
+        # kept, so sending again stores it once, or finds it stored.
+        logger.error("Consultation request not stored: the database is unavailable (%s)", type(error).__name__)
+        return _could_not_store(page, request)
+
+
+def _could_not_store(page, request):
+    """The form again with the patient's answers, drawn without the database (the site's header
+    and footer read it), and a calm word to try again."""
+    try:
+        treatments = published_treatments()
+    except DATABASE_AWAY:
+        # Neither the database nor the cache has the list: keep the patient's own choice.
+        chosen = request.POST.get("treatment", "")
+        treatments = [(chosen, chosen)] if chosen and chosen != NOT_SURE else []
+    form = ConsultationRequestForm(request.POST, treatments=treatments)
+    form.is_valid()  # their answers, as they typed them; the message says why it was not sent
+    form_token = request.POST.get("form_token", "")
+    if protection.check_form_token(form_token).problem not in ("", "too-fast"):
+        form_token = protection.new_form_token()
+    context = {
+        "page": page,
+        "form": form,
+        "form_token": form_token,
+        "refusal": REFUSALS["unavailable"],
+        "honeypot_field": protection.HONEYPOT_FIELD,
+        "privacy_url": "",
+        "form_action": request.path,
+    }
+    # 200, as for any form sent back to be corrected: a proxy or CDN in front may put its own page
+    # in place of a 5xx answer's, and the patient's answers would go with it. The log says why.
+    return TemplateResponse(request, "consultations/consultation_request_retry.html", context)
+
+
+def _check_and_store(page, request):
     sent_url = page.get_url(request) + "sent/"
     if request.POST.get(protection.HONEYPOT_FIELD):
         # A field no person sees was filled in: a program. It is told "sent" and nothing is stored.
@@ -141,7 +192,11 @@ def _receive(page, request):
     if created:
         protection.count_request(request)
         # Only now, with the request safely stored, is anyone told about it.
-        notifications.tell_coordinators(request, consultation)
+        try:
+            notifications.tell_coordinators(request, consultation)
+        except DATABASE_AWAY:
+            # Stored: the patient is confirmed; coordinators find it in the admin's list.
+            logger.error("%s stored, but the database went away before the coordinators were told", consultation)
     return HttpResponseRedirect(sent_url, status=303)
 
 

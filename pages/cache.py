@@ -11,9 +11,11 @@ Each stored page carries the token that was current when its request *began*, an
 only while that token is still current. A request that read the old content and stores it
 after a publish stores it under the old token, which is never current again, so it can never
 be served: there is no window in which a stale copy can slip back in. The token is replaced
-twice: at once (inside the publish's transaction, so a Redis failure aborts the publish rather
-than leaving a stale cache) and again after the commit (so a request that read the old rows
-between the first replacement and the commit is invalidated too). The token lives in the same
+twice: at once (inside the publish's transaction) and again after the commit (so a request that
+read the old rows between the first replacement and the commit is invalidated too). If Redis
+cannot be reached, the publish still goes ahead and the token cannot be replaced: the shared
+cache's backend then deletes it as soon as Redis answers again, before this process uses it
+(GENERATION_KEY is registered for that; lmi_site/shared_cache.py explains why that suffices). The token lives in the same
 shared cache as the pages, so every app instance sees the change on its next request.
 
 Query strings: links shared on social media or in newsletters carry tracking parameters
@@ -48,11 +50,12 @@ from django.utils.cache import cc_delim_re, patch_cache_control
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
+from lmi_site.shared_cache import renewed_after_outage
 from pages.http import Representations, accepted_encoding, compress, make_private
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
+GENERATION_KEY = renewed_after_outage("pagecache:generation")
 # Headers made per response by the outer middleware or the server; never replayed from the cache.
 NOT_STORED_HEADERS = {"set-cookie", "date", "x-page-cache"}
 
@@ -305,7 +308,8 @@ class PageCacheMiddleware:
             return self._not_shared(request, response)
 
         headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
-        keeping = cache is not None and not isinstance(cache, DummyCache)
+        # Not while the shared cache is skipped after a failure (lmi_site/shared_cache.py).
+        keeping = cache is not None and not isinstance(cache, DummyCache) and getattr(cache, "answering", True)
         # A page that is kept is compressed for every reader to come; one that is not, for this one.
         encodings = ("gzip", "br") if keeping else (accepted_encoding(request),)
         page = Representations.of(response, headers, encodings, upgrading=keeping and generation is not None)

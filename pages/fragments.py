@@ -25,9 +25,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from lmi_site.shared_cache import renewed_after_outage
 from pages.cache import SITE_VERSION, page_cache
+from pages.images import figures_left_out
 
-IMAGES_TOKEN_KEY = "fragments:images-token"
+# Deleted when Redis answers again after an outage, like the page generation (lmi_site/shared_cache.py).
+IMAGES_TOKEN_KEY = renewed_after_outage("fragments:images-token")
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,12 @@ def guide_parts(guide, request):
     except Exception:
         return _work_out(guide)  # the page cache's own handling logs an unavailable store
     if parts is None:
+        left_out = figures_left_out()
         parts = _work_out(guide)
+        if figures_left_out() != left_out:
+            # A figure's storage failed: this drawing is neither kept here nor by the page cache.
+            request.page_cache_allowed = False
+            return parts
         try:
             cache.set(key, GuideParts(str(parts.body_html), *_rest(parts)), timeout=settings.PAGE_CACHE_SECONDS)
         except Exception:

@@ -7,10 +7,15 @@ way its EXIF says), so that operation is replaced with one that also drops the m
 A guide's figure shows its photo as a <picture> of such renditions (figure_picture, below).
 """
 
+import logging
+import threading
+
 from wagtail.images.models import Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from willow.plugins.pillow import PillowImage
 from willow.registry import registry
+
+logger = logging.getLogger(__name__)
 
 # Pillow's names for metadata it would write back out; the colour profile (icc_profile) stays.
 METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "Comment", "Description")
@@ -60,5 +65,28 @@ def figure_picture(image, alt):
         "loading": "lazy",
         "decoding": "async",
     }
-    # As the tag does: an original missing from storage gives a broken picture, not a broken guide.
-    return Picture(get_renditions_or_not_found(image, specs), attrs)
+    # As the tag does: an original that cannot be read (missing, or its storage failing or timing
+    # out) gives a broken picture that still shows its alt text, not a broken guide. Anything else
+    # the storage raises (saving a new rendition to it) leaves the picture out; the caption and
+    # description stay. Either way what was drawn is not kept (pages/fragments.py), so the picture
+    # is back as soon as the storage is.
+    try:
+        renditions = get_renditions_or_not_found(image, specs)
+    except Exception as error:  # whatever the storage raises: a disk's OSError, a bucket's client errors
+        logger.warning("Figure image %s left out: its storage failed (%s: %s)", image.pk, type(error).__name__, error)
+        _left_out.count = figures_left_out() + 1
+        return ""
+    if any(rendition.file.name == NOT_FOUND for rendition in renditions.values()):
+        logger.warning("Figure image %s drawn without its picture: its original could not be read", image.pk)
+        _left_out.count = figures_left_out() + 1
+    return Picture(renditions, attrs)
+
+
+# Wagtail's name for the stand-in rendition of an original it could not read (get_renditions_or_not_found).
+NOT_FOUND = "not-found"
+# How many figures this thread has drawn without their picture; pages/fragments.py checks it.
+_left_out = threading.local()
+
+
+def figures_left_out():
+    return getattr(_left_out, "count", 0)

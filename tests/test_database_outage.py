@@ -83,3 +83,19 @@ def test_the_500_page_renders_without_touching_the_database():
     html = response.content.decode()
     assert response.status_code == 500
     assert "<h1>Something went wrong</h1>" in html and '<a href="/">Go to the home page</a>' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_sign_in_fails_closed_while_the_database_is_away(client, settings):
+    """The sign-in lock-out counts (django-axes), sessions and second-factor throttling are kept in the
+    database, as the accounts are: with it away nobody is let in unchecked, and the page is calm."""
+    from django.contrib.auth import get_user_model
+
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    get_user_model().objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
+    with unreachable_database():
+        response = client.post("/admin/login/", {"username": "staff", "password": "a-long-test-password"})
+    assert response.status_code == 503
+    assert "The guides are briefly unavailable" in response.content.decode()
+    assert settings.SESSION_COOKIE_NAME not in response.cookies

@@ -220,3 +220,48 @@ def test_a_photo_missing_from_storage_breaks_only_its_picture_not_the_guide(clie
     picture = figure_picture(client)  # the guide still answers 200
     assert picture.find("img")["alt"] == ALT_TEXT
     assert get_image_model().get_rendition_model().objects.count() == 0
+
+
+def test_a_media_storage_that_never_answers_costs_the_guide_its_picture_briefly_not_the_page(
+    client, second_guide_with_photo, settings
+):
+    """The bucket's port accepts the connection and never answers, as a stalled storage service does."""
+    import socket
+    import time
+
+    from botocore.config import Config
+    from django.test import override_settings
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the kernel completes each connection; nothing ever reads or answers
+        bucket = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "guides",
+                "endpoint_url": f"http://127.0.0.1:{silent.getsockname()[1]}",
+                "access_key": "test",
+                "secret_key": "test",
+                "region_name": "us-east-1",
+                "client_config": Config(**settings.MEDIA_STORAGE_CLIENT_CONFIG),
+            },
+        }
+        stalled = override_settings(STORAGES={**settings.STORAGES, "default": bucket})
+        stalled.enable()
+        cache.clear()
+        started = time.monotonic()
+        try:
+            response = client.get(SECOND_GUIDE_URL)
+        finally:
+            stalled.disable()
+        waited = time.monotonic() - started
+    assert response.status_code == 200
+    figure = BeautifulSoup(response.content, "html.parser").select_one("figure.figure")
+    # As for a missing original: a picture that shows its alt text, and the caption and description.
+    assert figure.find("img")["alt"] == ALT_TEXT
+    assert "A nurse takes a small sample of blood from the arm." in figure.get_text()
+    # One read timeout (3 s), with room for drawing the guide on a busy machine.
+    assert waited < settings.MEDIA_STORAGE_CLIENT_CONFIG["read_timeout"] + 3, waited
+    # What was drawn without the picture is not kept: once the storage is back, the picture is too.
+    assert response.headers.get("X-Page-Cache") is None
+    assert figure_picture(client).find("img")["alt"] == ALT_TEXT

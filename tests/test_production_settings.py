@@ -122,7 +122,8 @@ def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_configured():
     "redis_url,backend",
     [
         ("", "django.core.cache.backends.dummy.DummyCache"),
-        ("redis://127.0.0.1:6379/6", "django_redis.cache.RedisCache"),
+        # django-redis behind the circuit breaker that makes Redis optional (lmi_site/shared_cache.py).
+        ("redis://127.0.0.1:6379/6", "lmi_site.shared_cache.SharedRedisCache"),
     ],
     ids=["no-redis-caches-nothing", "redis-shared"],
 )
@@ -134,6 +135,28 @@ def test_production_caches_only_in_a_store_every_worker_shares(redis_url, backen
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == backend
+
+
+def test_a_database_that_does_not_answer_holds_a_worker_for_seconds_not_for_gunicorns_timeout():
+    database = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    postgres = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://clinic@db.example.org:5432/guides?sslmode=require"}
+    result = run_with(postgres, database)
+    assert result.returncode == 0, result.stderr
+    options = eval(result.stdout)  # noqa: S307 - the repr of a dict of strings and numbers, printed above
+    assert options == {"sslmode": "require", "connect_timeout": 3, "options": "-c statement_timeout=5000"}
+    result = run_with({**postgres, "DATABASE_STATEMENT_TIMEOUT_SECONDS": "2"}, database)
+    assert "-c statement_timeout=2000" in result.stdout
+    result = run_with({**postgres, "DATABASE_STATEMENT_TIMEOUT_SECONDS": "forever"})
+    assert result.returncode != 0 and "DATABASE_STATEMENT_TIMEOUT_SECONDS must be a number of seconds" in result.stderr
+
+
+def test_a_slow_mail_server_is_given_five_seconds():
+    mail = {"EMAIL_HOST": "smtp.clinic.example", "DEFAULT_FROM_EMAIL": "guides@clinic.example"}
+    result = run_with(
+        {**PRODUCTION_ENV, **mail},
+        "import django; django.setup(); from django.conf import settings as s; print(s.EMAIL_TIMEOUT)",
+    )
+    assert result.stdout.strip() == "5", result.stderr
 
 
 MAIL_SETTINGS = (

@@ -42,6 +42,29 @@ def _environment_flag(name, default):
     return value == "true"
 
 
+# A database that accepts connections but does not answer must not hold a worker for gunicorn's
+# 30 s: connecting gives up after DATABASE_CONNECT_TIMEOUT_SECONDS, and PostgreSQL cancels any
+# statement (a lock wait included) after DATABASE_STATEMENT_TIMEOUT_SECONDS. Either way the
+# reader gets the calm 503 page (lmi_site/middleware.py) and a patient their form back.
+def _seconds(name, default, low, high):
+    value = os.environ.get(name, "").strip() or default
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not low <= number <= high:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds from {low} to {high}, not {value!r}.")
+    return number
+
+
+DATABASE_CONNECT_TIMEOUT_SECONDS = int(_seconds("DATABASE_CONNECT_TIMEOUT_SECONDS", "3", 2, 20))
+DATABASE_STATEMENT_TIMEOUT_SECONDS = _seconds("DATABASE_STATEMENT_TIMEOUT_SECONDS", "5", 1, 25)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT_SECONDS
+    _statement_timeout = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
+    _options["options"] = f"{_options.get('options', '')} {_statement_timeout}".strip()
+
 # Mail (review reminders, Wagtail's workflow notices) goes through the clinic's mail server.
 # Without EMAIL_HOST nothing is sent, and the log says so (lmi_site/mail.py).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
@@ -61,7 +84,9 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = _environment_flag("EMAIL_USE_TLS", "false" if EMAIL_USE_SSL else "true")
     if EMAIL_USE_SSL and EMAIL_USE_TLS:
         raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
-    EMAIL_TIMEOUT = 20
+    # A slow mail server must not keep a patient waiting: coordinators are emailed after the
+    # patient's answer has been sent (consultations/notifications.py), and never for longer than this.
+    EMAIL_TIMEOUT = 5
     SERVER_EMAIL = WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 else:
     EMAIL_BACKEND = "lmi_site.mail.UnconfiguredEmailBackend"
@@ -73,6 +98,8 @@ MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 # Uploaded images and documents go to S3-compatible storage when a bucket is named; otherwise
 # to MEDIA_ROOT. Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
 if os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip():
+    from botocore.config import Config
+
     STORAGES = {
         **STORAGES,  # noqa: F405
         "default": {
@@ -86,6 +113,7 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip():
                 "default_acl": None,
                 "querystring_auth": not os.environ.get("AWS_S3_CUSTOM_DOMAIN"),
                 "file_overwrite": False,
+                "client_config": Config(**MEDIA_STORAGE_CLIENT_CONFIG),  # noqa: F405
             },
         },
     }
