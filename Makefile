@@ -137,4 +137,4 @@ deploy-check: $(BIN)/.installed
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) db.sqlite3 collected-static test-media .pytest_cache $(LIGHTHOUSE_DIR)/node_modules
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-cache .dev-cache collected-static test-media .pytest_cache $(LIGHTHOUSE_DIR)/node_modules
