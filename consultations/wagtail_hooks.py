@@ -11,17 +11,20 @@ from django.db import transaction
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
+from wagtail.models import Site
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from . import second_factor
 from .admin_views import ERASE_PERMISSION, erase_view
 from .audit import ERASE_ACTION, EXPORT_ACTION, LIST_ACTION, PURGE_ACTION, VIEW_ACTION
-from .models import ConsultationRequest
+from .frame import contact_settings
+from .models import ClinicContactSettings, ConsultationRequest
 
 # A spreadsheet opens a cell starting with these as a formula: a patient's words must stay words.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -168,3 +171,41 @@ def register_consultation_log_actions(actions):
     actions.register_action(EXPORT_ACTION, "Export consultation requests", "Exported the patient's details to CSV")
     actions.register_action(ERASE_ACTION, "Erase at the person's request", "Erased at the person's request")
     actions.register_action(PURGE_ACTION, "Delete after the retention period", "Deleted: closed past retention")
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+class ConsultationRequestsPanel(Component):
+    """How many requests wait, and whether anyone is told of new ones (a blank address emails nobody)."""
+
+    name = "consultation_requests"
+    order = 80
+    template_name = "consultations/admin/dashboard_panel.html"
+
+    def __init__(self, request, sees_requests, sets_address):
+        self.request, self.sees_requests, self.sets_address = request, sees_requests, sets_address
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        site = Site.objects.filter(is_default_site=True).first()
+        context["no_notification_address"] = not contact_settings(site).coordinator_email
+        list_url = reverse("wagtailsnippets_consultations_consultationrequest:list")
+        if self.sees_requests:
+            context["new_requests"] = ConsultationRequest.objects.filter(status=ConsultationRequest.Status.NEW).count()
+            context["list_url"] = list_url
+            context["new_list_url"] = f"{list_url}?status={ConsultationRequest.Status.NEW}"
+        if self.sets_address:
+            context["settings_url"] = reverse(
+                "wagtailsettings:edit",
+                args=[ClinicContactSettings._meta.app_label, ClinicContactSettings._meta.model_name],
+            )
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_consultation_requests_panel(request, panels):
+    sees_requests = request.user.has_perm("consultations.view_consultationrequest")
+    sets_address = policy_registry.get_by_type(ClinicContactSettings).user_has_permission(request.user, "change")
+    if sees_requests or sets_address:
+        panels.append(ConsultationRequestsPanel(request, sees_requests, sets_address))

@@ -353,3 +353,59 @@ def test_a_staff_edit_of_the_privacy_notice_is_kept_when_seeding_again(seeded, d
     page.save_revision(user=django_user_model.objects.create_user("legal", "l@clinic.test", "x")).publish()
     seed()
     assert PrivacyNoticePage.objects.get().body == "<p>The clinic's own legal text.</p>"
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+def dashboard_panel(client):
+    page = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    return page, page.select_one("#consultation-requests-section") or page.select_one("#consultation-requests")
+
+
+def test_a_coordinators_dashboard_counts_the_new_requests_and_links_to_them(coordinator):
+    for _ in range(3):
+        make_request()
+    make_request(status=ConsultationRequest.Status.CONTACTED)
+    _, client = coordinator
+    _, panel = dashboard_panel(client)
+    new = panel.select_one(".consultation-requests-new a")
+    assert " ".join(new.get_text().split()) == "3 new requests"
+    listing = client.get(new["href"])
+    assert listing.status_code == 200
+    assert len(BeautifulSoup(listing.content, "html.parser").select("tbody tr")) == 3
+    assert panel.find("a", string="See all consultation requests")["href"] == LIST_URL
+
+
+def test_nobody_is_told_of_requests_until_the_address_is_set_and_the_dashboard_says_so(coordinator, staff_client):
+    _, client = coordinator
+    _, panel = dashboard_panel(client)
+    warning = " ".join(panel.get_text().split())
+    assert "Nobody is emailed when a patient sends a request" in warning
+    # Coordinators cannot change the settings, so they are told who can rather than given a refused link.
+    assert "Ask a site administrator" in warning and not panel.select("a[href*='/admin/settings/']")
+    _, admin_panel = dashboard_panel(staff_client)
+    link = admin_panel.find("a", string=lambda text: text and text.startswith("Set it under Settings"))
+    settings_page = staff_client.get(link["href"], follow=True)
+    assert settings_page.status_code == 200 and 'name="coordinator_email"' in settings_page.content.decode()
+
+    settings = contact_settings()
+    settings.coordinator_email = "coordinators@clinic.test"
+    settings.save()
+    for someone in (client, staff_client):
+        _, panel = dashboard_panel(someone)
+        assert "Nobody is emailed" not in panel.get_text()
+
+
+@pytest.mark.parametrize("group", ["Editors", "Medical reviewers", "Moderators"])
+def test_staff_who_neither_see_requests_nor_set_the_address_get_no_requests_panel(make_staff, seeded, group):
+    _, client = make_staff(group)
+    page, panel = dashboard_panel(client)
+    assert panel is None and page.select_one("form[role='search']") is not None
+
+
+def test_a_coordinators_dashboard_offers_no_page_search_they_are_refused(coordinator):
+    _, client = coordinator
+    page, _ = dashboard_panel(client)
+    assert page.select_one("form[role='search']") is None
+    assert "Search all pages" not in page.get_text()

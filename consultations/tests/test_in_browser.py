@@ -180,8 +180,16 @@ def test_a_coordinator_finds_a_request_marks_it_contacted_adds_a_note_and_export
     )
     consultation = a_request()
     page = sign_in(chromium, site, "coordinator", viewport=PHONE)
+    # The dashboard: how many requests wait, that nobody is emailed yet, and no page search they are refused.
+    dashboard = page.locator("main")
+    assert "Nobody is emailed when a patient sends a request" in dashboard.inner_text()
+    assert page.get_by_role("search").count() == 0
+    page.screenshot(path=SCREENSHOTS / "consultation-coordinator-dashboard.png", full_page=True)
+    assert axe_violations(page)[0] == 0, axe_violations(page)[1]
+    page.get_by_role("link", name="2 new requests").click()
+    page.wait_for_url("**/admin/snippets/consultations/consultationrequest/?status=new")
     page.get_by_role("button", name="Toggle sidebar").click()
-    page.get_by_role("link", name="Consultation requests").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Consultation requests").click()
     page.wait_for_url("**/admin/snippets/consultations/consultationrequest/")
     assert page.get_by_text("Bruno Díaz").is_visible()
     search = page.locator("form.w-slim-header__search-form").get_by_role("textbox")
