@@ -7,11 +7,15 @@ person's requests" page. Only Patient coordinators (consultations/roles.py) and 
 the permissions, so nobody else sees the menu item or can open the addresses.
 """
 
+import datetime
+
 from django.db import transaction
 from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 from wagtail.models import Site
@@ -19,6 +23,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+
+from lmi_site.clock import in_time_zone, to_the_minute
 
 from . import second_factor
 from .admin_views import ERASE_PERMISSION, erase_view
@@ -52,10 +58,27 @@ class ConsultationRequestIndexView(IndexView):
     # CSV only: one format to keep track of, and it is plain text the clinic can open anywhere.
     FORMATS = (IndexView.FORMAT_CSV,)
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # The person's time zone, which the admin switches to only while the view runs: a CSV
+        # export is written after it returns.
+        self.time_zone = timezone.get_current_timezone()
+
+    def get_heading(self, queryset, field):
+        if field == "received_at":
+            return f"Received ({self.time_zone})"
+        return super().get_heading(queryset, field)
+
     def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime):
+            return to_the_minute(value, self.time_zone)  # not Wagtail's UTC with microseconds
         value = super().preprocess_field_value(field, value, export_format)
         # A phone number is checked to hold only digits, spaces, brackets, dashes and a leading +.
         return value if field == "phone" else as_text_cell(value)
+
+    def get_filename(self):
+        # Named by the day it was taken, in the clinic's calendar.
+        return f"{self.export_filename}-{timezone.localdate().isoformat()}"
 
     def render_to_response(self, context, **response_kwargs):
         # A page of the list (a search or filter too) names each patient on it; an export is logged
@@ -100,7 +123,14 @@ class ConsultationRequestViewSet(SnippetViewSet):
     edit_view_class = ConsultationRequestEditView
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_display = ["__str__", "full_name", "received_at", "treatment", "status", "assigned_to"]
+    list_display = [
+        "__str__",
+        "full_name",
+        Column("received_at", label=in_time_zone("Received"), sort_key="received_at"),
+        "treatment",
+        "status",
+        "assigned_to",
+    ]
     list_filter = ["status", "assigned_to", "preferred_language", "contact_method"]
     # The database's own matching, not Wagtail's search index: no copy of patients' details in the index.
     search_fields = ["full_name", "email", "phone", "country", "treatment", "message", "internal_notes"]
