@@ -57,7 +57,7 @@ def serve_consultation_page(page, request, sent=False):
     else:
         treatments = published_treatments()
         chosen = request.GET.get("treatment", "")
-        initial = {"treatment": chosen} if chosen in {slug for slug, _ in treatments} else {}
+        initial = {"treatment": chosen, "from_guide": chosen} if chosen in {slug for slug, _ in treatments} else {}
         form = ConsultationRequestForm(treatments=treatments, initial=initial)
         response = _render_form(page, request, form, protection.new_form_token())
     # The form carries a CSRF token and a token of its own: no cache or proxy may keep or share it.
@@ -132,6 +132,7 @@ def _receive(page, request):
                     "preferred_language": data["preferred_language"],
                     "treatment": treatment,
                     "message": data["message"],
+                    "sent_from": _guide(data["from_guide"]),
                     "consented_at": timezone.now(),
                 },
             )
@@ -143,6 +144,13 @@ def _receive(page, request):
         # Only now, with the request safely stored, is anyone told about it.
         notifications.tell_coordinators(request, consultation)
     return HttpResponseRedirect(sent_url, status=303)
+
+
+def _guide(slug):
+    """The published guide the form was opened from, as published_treatments() finds it; None if none is."""
+    if not slug:
+        return None
+    return GuidePage.objects.live().public().filter(slug=slug).order_by("path").first()
 
 
 def csrf_failure(request, reason=""):

@@ -9,10 +9,13 @@ the permissions, so nobody else sees the menu item or can open the addresses.
 
 import datetime
 
+import django_filters
 from django.db import transaction
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
@@ -29,7 +32,7 @@ from lmi_site.clock import in_time_zone, to_the_minute
 from . import second_factor
 from .admin_views import ERASE_PERMISSION, erase_view
 from .audit import ERASE_ACTION, EXPORT_ACTION, LIST_ACTION, PURGE_ACTION, VIEW_ACTION
-from .frame import contact_settings
+from .frame import contact_settings, tel_number
 from .models import ClinicContactSettings, ConsultationRequest
 
 # A spreadsheet opens a cell starting with these as a formula: a patient's words must stay words.
@@ -106,6 +109,37 @@ class ConsultationRequestIndexView(IndexView):
         return buttons
 
 
+def treatments_asked_about():
+    return [
+        (name, name)
+        for name in ConsultationRequest.objects.order_by("treatment").values_list("treatment", flat=True).distinct()
+    ]
+
+
+class ConsultationRequestFilterSet(WagtailFilterSet):
+    # Whole days in the person's time zone (django-filter makes each date that day's start and end there).
+    received_at = django_filters.DateFromToRangeFilter(label="Date received", widget=DateRangePickerWidget)
+    # The treatments patients named, as stored: guides are renamed or unpublished, requests keep their words.
+    treatment = django_filters.ChoiceFilter(label="Treatment", choices=treatments_asked_about)
+
+    class Meta:
+        model = ConsultationRequest
+        fields = ["status", "received_at", "treatment", "assigned_to", "preferred_language", "contact_method"]
+
+
+class ContactLinkPanel(FieldPanel):
+    """The patient's email address or phone number, read-only, as a link that starts an email or a call."""
+
+    read_only_output_template_name = "consultations/admin/contact_link.html"
+
+    def format_value_for_display(self, value):
+        if not value:
+            return ""
+        href = f"mailto:{value}" if self.field_name == "email" else f"tel:{tel_number(value)}"
+        # Underlined: in the grey box the link's colour alone would not show it is one.
+        return format_html('<a class="w-underline" href="{}">{}</a>', href, value)
+
+
 class ConsultationRequestEditView(EditView):
     def render_to_response(self, context, **response_kwargs):
         # Each time the patient's details are drawn: on opening, and again when a save is refused.
@@ -131,7 +165,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
         "status",
         "assigned_to",
     ]
-    list_filter = ["status", "assigned_to", "preferred_language", "contact_method"]
+    filterset_class = ConsultationRequestFilterSet
     # The database's own matching, not Wagtail's search index: no copy of patients' details in the index.
     search_fields = ["full_name", "email", "phone", "country", "treatment", "message", "internal_notes"]
     search_backend_name = None
@@ -146,6 +180,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
         "get_contact_method_display",
         "get_preferred_language_display",
         "treatment",
+        "sent_from",
         "message",
         "assigned_to",
         "internal_notes",
@@ -156,6 +191,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
         "get_contact_method_display": "Preferred contact",
         "get_preferred_language_display": "Preferred language",
         "assigned_to": "Assigned coordinator",
+        "sent_from": "Sent from the guide",
     }
     export_filename = "consultation-requests"
     ordering = ["-received_at"]
@@ -167,7 +203,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
         ),
         MultiFieldPanel(
             [
-                FieldPanel(name, read_only=True)
+                (ContactLinkPanel if name in ("email", "phone") else FieldPanel)(name, read_only=True)
                 for name in (
                     "received_at",
                     "full_name",
@@ -177,6 +213,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
                     "contact_method",
                     "preferred_language",
                     "treatment",
+                    "sent_from",
                     "message",
                     "consented_at",
                 )

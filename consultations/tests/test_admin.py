@@ -409,3 +409,43 @@ def test_a_coordinators_dashboard_offers_no_page_search_they_are_refused(coordin
     page, _ = dashboard_panel(client)
     assert page.select_one("form[role='search']") is None
     assert "Search all pages" not in page.get_text()
+
+
+# --- what coordinators work with -------------------------------------------------------------
+
+
+def test_a_request_offers_click_to_email_and_click_to_call_and_names_the_guide_it_came_from(coordinator, guide):
+    _, client = coordinator
+    consultation = make_request(sent_from=guide)
+    page = BeautifulSoup(client.get(edit_url(consultation)).content, "html.parser")
+    assert page.select_one(f"a[href='mailto:{PATIENT['email']}']").get_text(strip=True) == PATIENT["email"]
+    assert page.select_one("a[href='tel:+526640000000']").get_text(strip=True) == PATIENT["phone"]
+    assert guide.title in " ".join(page.get_text().split())
+    response = client.get(LIST_URL, {"export": "csv"})
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert row["Sent from the guide"] == guide.title
+
+
+def test_requests_are_filtered_by_the_day_received_in_the_clinics_calendar_and_by_treatment(coordinator):
+    _, client = coordinator
+    clinic = timezone.get_default_timezone()
+    # 23:30 on 4 December at the clinic is 5 December in UTC.
+    make_request(full_name="Late Evening", received_at=datetime.datetime(2026, 12, 4, 23, 30, tzinfo=clinic))
+    make_request(full_name="Next Morning", received_at=datetime.datetime(2026, 12, 5, 9, 0, tzinfo=clinic))
+    make_request(
+        full_name="Unsure Patient", treatment="Not sure", received_at=datetime.datetime(2026, 12, 5, 10, tzinfo=clinic)
+    )
+
+    def names(**filters):
+        rows = " ".join(
+            row.get_text()
+            for row in BeautifulSoup(client.get(LIST_URL, filters).content, "html.parser").select("tbody tr")
+        )
+        return {name for name in ("Late Evening", "Next Morning", "Unsure Patient") if name in rows}
+
+    assert names(received_at_from="2026-12-04", received_at_to="2026-12-04") == {"Late Evening"}
+    assert names(received_at_from="2026-12-05", received_at_to="2026-12-05") == {"Next Morning", "Unsure Patient"}
+    assert names(treatment="Not sure") == {"Unsure Patient"}
+    assert names() == {"Late Evening", "Next Morning", "Unsure Patient"}
+    choices = BeautifulSoup(client.get(LIST_URL).content, "html.parser").select("select[name=treatment] option")
+    assert [option.get_text(strip=True) for option in choices][1:] == ["NK cell therapy", "Not sure"]
