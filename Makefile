@@ -41,10 +41,15 @@ run: seed
 	$(BIN)/python manage.py publish_on_schedule --every $(SCHEDULE_CHECK_SECONDS) & scheduler=$$!; trap 'kill $$scheduler' EXIT; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make serve: the production server and scheduled publishing. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
+## make serve: the production server and scheduled publishing; a new, empty database gets the clinic's site. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
 serve: $(BIN)/.installed-production
 	$(PRODUCTION) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(PRODUCTION) $(BIN)/python manage.py migrate --noinput
+	$(PRODUCTION) $(BIN)/python manage.py seed_content --if-empty
+	@# What the site still lacks before patients may use it (make deploy-check refuses it); the site starts
+	@# regardless, since some of it (the privacy notice's legal name) is entered in the admin.
+	@$(PRODUCTION) $(BIN)/python manage.py check --deploy --database default --fail-level ERROR \
+		|| echo "The site starts, but is not ready for patients: see the errors above (make deploy-check)."
 	$(PRODUCTION) $(BIN)/python manage.py publish_on_schedule --every $(SCHEDULE_CHECK_SECONDS) & scheduler=$$!; \
 		trap 'kill $$scheduler' EXIT; trap 'exit 143' TERM INT; \
 		$(PRODUCTION) $(BIN)/gunicorn lmi_site.wsgi:application \
@@ -144,4 +149,4 @@ else
 endif
 
 clean:
-	rm -rf $(VENV) db.sqlite3 collected-static test-media .pytest_cache $(LIGHTHOUSE_DIR)/node_modules
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-cache .dev-cache collected-static test-media .pytest_cache $(LIGHTHOUSE_DIR)/node_modules

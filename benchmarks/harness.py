@@ -254,6 +254,14 @@ def varnishd_path():
     return found
 
 
+def varnishd_command(*arguments):
+    """varnishd with the given arguments, run as whoever runs it (-j none).
+
+    Started by root, varnishd otherwise reads its VCL and works as its own unprivileged user,
+    which cannot reach a checkout in a private (0700) folder, a home or `mktemp -d`."""
+    return [varnishd_path(), "-j", "none", *arguments]
+
+
 @contextmanager
 def varnishd(backend_port, port, workdir):
     """varnishd running the committed VCL with only the backend's port changed; yields its base URL."""
@@ -263,7 +271,7 @@ def varnishd(backend_port, port, workdir):
     vcl_copy = workdir / "varnish.vcl"
     vcl_copy.write_text(vcl.replace('.port = "8000";', f'.port = "{backend_port}";'))
     log = (workdir / "varnishd.log").open("w")
-    command = [varnishd_path(), "-F", "-j", "none", "-n", str(workdir / "instance"), "-a", f"127.0.0.1:{port}"]
+    command = varnishd_command("-F", "-n", str(workdir / "instance"), "-a", f"127.0.0.1:{port}")
     command += ["-T", "none", "-f", str(vcl_copy), "-s", "malloc,64m"]
     command += ["-p", "thread_pools=1", "-p", "thread_pool_min=10"]
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

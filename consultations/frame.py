@@ -14,6 +14,11 @@ from pages.cache import cached_until_content_changes
 CONTACT_FIELDS = ("legal_name", "address", "phone", "email", "opening_hours")
 
 
+def tel_number(phone):
+    """A phone number as a tel: link wants it: digits and a leading +."""
+    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
 def contact_settings(site):
     """The clinic's contact settings for this site, read without creating them.
 
@@ -43,7 +48,7 @@ def _lookup(request):
     }
     for name in CONTACT_FIELDS:
         frame[name] = getattr(contact, name)
-    frame["phone_link"] = "".join(ch for ch in frame["phone"] if ch.isdigit() or ch == "+")
+    frame["phone_link"] = tel_number(frame["phone"])
     frame["opening_hours_lines"] = [line.strip() for line in frame["opening_hours"].splitlines() if line.strip()]
     frame["address_lines"] = [line.strip() for line in frame["address"].splitlines() if line.strip()]
     return frame

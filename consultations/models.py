@@ -61,6 +61,15 @@ class ConsultationRequest(models.Model):
         "treatment of interest", max_length=200, help_text="As the patient chose it when they sent the request."
     )
     message = models.TextField(max_length=1000, blank=True)
+    sent_from = models.ForeignKey(
+        "pages.GuidePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="sent from the guide",
+        help_text="The guide whose invitation the patient followed to the form; empty if they came another way.",
+    )
     consented_at = models.DateTimeField(help_text="When the patient agreed to the privacy notice.")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)

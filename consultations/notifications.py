@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.signals import request_finished
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Site
 
 from .frame import contact_settings
@@ -39,7 +40,8 @@ def tell_coordinators(request, consultation):
         logger.warning("%s stored; no coordinators' email address is set, so nobody was emailed", consultation)
         return
     body = (
-        f"A new consultation request arrived at {consultation.received_at:%H:%M on %d %B %Y} (UTC).\n\n"
+        f"A new consultation request arrived at {timezone.localtime(consultation.received_at):%H:%M on %d %B %Y}"
+        f" ({timezone.get_current_timezone_name()}).\n\n"
         f"Sign in to read it:\n{admin_url(consultation)}\n\n"
         "For the patient's privacy this email holds none of their details.\n"
     )

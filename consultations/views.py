@@ -70,7 +70,7 @@ def serve_consultation_page(page, request, sent=False):
     else:
         treatments = published_treatments()
         chosen = request.GET.get("treatment", "")
-        initial = {"treatment": chosen} if chosen in {slug for slug, _ in treatments} else {}
+        initial = {"treatment": chosen, "from_guide": chosen} if chosen in {slug for slug, _ in treatments} else {}
         form = ConsultationRequestForm(treatments=treatments, initial=initial)
         response = _render_form(page, request, form, protection.new_form_token())
     # The form carries a CSRF token and a token of its own: no cache or proxy may keep or share it.
@@ -183,6 +183,7 @@ def _check_and_store(page, request):
                     "preferred_language": data["preferred_language"],
                     "treatment": treatment,
                     "message": data["message"],
+                    "sent_from": _guide(data["from_guide"]),
                     "consented_at": timezone.now(),
                 },
             )
@@ -198,6 +199,13 @@ def _check_and_store(page, request):
             # Stored: the patient is confirmed; coordinators find it in the admin's list.
             logger.error("%s stored, but the database went away before the coordinators were told", consultation)
     return HttpResponseRedirect(sent_url, status=303)
+
+
+def _guide(slug):
+    """The published guide the form was opened from, as published_treatments() finds it; None if none is."""
+    if not slug:
+        return None
+    return GuidePage.objects.live().public().filter(slug=slug).order_by("path").first()
 
 
 def csrf_failure(request, reason=""):

@@ -7,21 +7,33 @@ person's requests" page. Only Patient coordinators (consultations/roles.py) and 
 the permissions, so nobody else sees the menu item or can open the addresses.
 """
 
+import datetime
+
+import django_filters
 from django.db import transaction
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
+from wagtail.models import Site
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+
+from lmi_site.clock import in_time_zone, to_the_minute
 
 from . import second_factor
 from .admin_views import ERASE_PERMISSION, erase_view
 from .audit import ERASE_ACTION, EXPORT_ACTION, LIST_ACTION, PURGE_ACTION, VIEW_ACTION
-from .models import ConsultationRequest
+from .frame import contact_settings, tel_number
+from .models import ClinicContactSettings, ConsultationRequest
 
 # A spreadsheet opens a cell starting with these as a formula: a patient's words must stay words.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -49,10 +61,27 @@ class ConsultationRequestIndexView(IndexView):
     # CSV only: one format to keep track of, and it is plain text the clinic can open anywhere.
     FORMATS = (IndexView.FORMAT_CSV,)
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # The person's time zone, which the admin switches to only while the view runs: a CSV
+        # export is written after it returns.
+        self.time_zone = timezone.get_current_timezone()
+
+    def get_heading(self, queryset, field):
+        if field == "received_at":
+            return f"Received ({self.time_zone})"
+        return super().get_heading(queryset, field)
+
     def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime):
+            return to_the_minute(value, self.time_zone)  # not Wagtail's UTC with microseconds
         value = super().preprocess_field_value(field, value, export_format)
         # A phone number is checked to hold only digits, spaces, brackets, dashes and a leading +.
         return value if field == "phone" else as_text_cell(value)
+
+    def get_filename(self):
+        # Named by the day it was taken, in the clinic's calendar.
+        return f"{self.export_filename}-{timezone.localdate().isoformat()}"
 
     def render_to_response(self, context, **response_kwargs):
         # A page of the list (a search or filter too) names each patient on it; an export is logged
@@ -80,6 +109,37 @@ class ConsultationRequestIndexView(IndexView):
         return buttons
 
 
+def treatments_asked_about():
+    return [
+        (name, name)
+        for name in ConsultationRequest.objects.order_by("treatment").values_list("treatment", flat=True).distinct()
+    ]
+
+
+class ConsultationRequestFilterSet(WagtailFilterSet):
+    # Whole days in the person's time zone (django-filter makes each date that day's start and end there).
+    received_at = django_filters.DateFromToRangeFilter(label="Date received", widget=DateRangePickerWidget)
+    # The treatments patients named, as stored: guides are renamed or unpublished, requests keep their words.
+    treatment = django_filters.ChoiceFilter(label="Treatment", choices=treatments_asked_about)
+
+    class Meta:
+        model = ConsultationRequest
+        fields = ["status", "received_at", "treatment", "assigned_to", "preferred_language", "contact_method"]
+
+
+class ContactLinkPanel(FieldPanel):
+    """The patient's email address or phone number, read-only, as a link that starts an email or a call."""
+
+    read_only_output_template_name = "consultations/admin/contact_link.html"
+
+    def format_value_for_display(self, value):
+        if not value:
+            return ""
+        href = f"mailto:{value}" if self.field_name == "email" else f"tel:{tel_number(value)}"
+        # Underlined: in the grey box the link's colour alone would not show it is one.
+        return format_html('<a class="w-underline" href="{}">{}</a>', href, value)
+
+
 class ConsultationRequestEditView(EditView):
     def render_to_response(self, context, **response_kwargs):
         # Each time the patient's details are drawn: on opening, and again when a save is refused.
@@ -97,8 +157,15 @@ class ConsultationRequestViewSet(SnippetViewSet):
     edit_view_class = ConsultationRequestEditView
     copy_view_enabled = False
     inspect_view_enabled = False
-    list_display = ["__str__", "full_name", "received_at", "treatment", "status", "assigned_to"]
-    list_filter = ["status", "assigned_to", "preferred_language", "contact_method"]
+    list_display = [
+        "__str__",
+        "full_name",
+        Column("received_at", label=in_time_zone("Received"), sort_key="received_at"),
+        "treatment",
+        "status",
+        "assigned_to",
+    ]
+    filterset_class = ConsultationRequestFilterSet
     # The database's own matching, not Wagtail's search index: no copy of patients' details in the index.
     search_fields = ["full_name", "email", "phone", "country", "treatment", "message", "internal_notes"]
     search_backend_name = None
@@ -113,6 +180,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
         "get_contact_method_display",
         "get_preferred_language_display",
         "treatment",
+        "sent_from",
         "message",
         "assigned_to",
         "internal_notes",
@@ -123,6 +191,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
         "get_contact_method_display": "Preferred contact",
         "get_preferred_language_display": "Preferred language",
         "assigned_to": "Assigned coordinator",
+        "sent_from": "Sent from the guide",
     }
     export_filename = "consultation-requests"
     ordering = ["-received_at"]
@@ -134,7 +203,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
         ),
         MultiFieldPanel(
             [
-                FieldPanel(name, read_only=True)
+                (ContactLinkPanel if name in ("email", "phone") else FieldPanel)(name, read_only=True)
                 for name in (
                     "received_at",
                     "full_name",
@@ -144,6 +213,7 @@ class ConsultationRequestViewSet(SnippetViewSet):
                     "contact_method",
                     "preferred_language",
                     "treatment",
+                    "sent_from",
                     "message",
                     "consented_at",
                 )
@@ -198,3 +268,41 @@ def reset_second_factor_button(user, request_user):
             icon_name="lock",
             priority=60,
         )
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+class ConsultationRequestsPanel(Component):
+    """How many requests wait, and whether anyone is told of new ones (a blank address emails nobody)."""
+
+    name = "consultation_requests"
+    order = 80
+    template_name = "consultations/admin/dashboard_panel.html"
+
+    def __init__(self, request, sees_requests, sets_address):
+        self.request, self.sees_requests, self.sets_address = request, sees_requests, sets_address
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        site = Site.objects.filter(is_default_site=True).first()
+        context["no_notification_address"] = not contact_settings(site).coordinator_email
+        list_url = reverse("wagtailsnippets_consultations_consultationrequest:list")
+        if self.sees_requests:
+            context["new_requests"] = ConsultationRequest.objects.filter(status=ConsultationRequest.Status.NEW).count()
+            context["list_url"] = list_url
+            context["new_list_url"] = f"{list_url}?status={ConsultationRequest.Status.NEW}"
+        if self.sets_address:
+            context["settings_url"] = reverse(
+                "wagtailsettings:edit",
+                args=[ClinicContactSettings._meta.app_label, ClinicContactSettings._meta.model_name],
+            )
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_consultation_requests_panel(request, panels):
+    sees_requests = request.user.has_perm("consultations.view_consultationrequest")
+    sets_address = policy_registry.get_by_type(ClinicContactSettings).user_has_permission(request.user, "change")
+    if sees_requests or sets_address:
+        panels.append(ConsultationRequestsPanel(request, sees_requests, sets_address))

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from feedback.models import GuideFeedback
+from lmi_site.clock import in_time_zone, to_the_minute
 
 VIEW_PERMISSION = "feedback.view_guidefeedback"
 COMMENTS_SHOWN = 200
@@ -74,8 +75,14 @@ def feedback_csv(request):
     filename = f"patient-feedback-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(["Guide", "Received", "Helpful", "What could be better"])
+    writer.writerow(["Guide", str(in_time_zone("Received")), "Helpful", "What could be better"])
     for item in GuideFeedback.objects.select_related("guide").order_by("received_at", "pk"):
-        received = timezone.localtime(item.received_at).strftime("%Y-%m-%d %H:%M")
-        writer.writerow([csv_cell(item.guide.title), received, "Yes" if item.helpful else "No", csv_cell(item.comment)])
+        writer.writerow(
+            [
+                csv_cell(item.guide.title),
+                to_the_minute(item.received_at),
+                "Yes" if item.helpful else "No",
+                csv_cell(item.comment),
+            ]
+        )
     return response

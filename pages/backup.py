@@ -176,13 +176,16 @@ def read_backup(path):
     return manifest, data, page_log, files
 
 
+def pages_beyond_migrate():
+    # migrate makes the root page and Wagtail's "Welcome" placeholder; anything more is content.
+    return Page.objects.exclude(depth=1).exclude(depth=2, content_type__app_label="wagtailcore")
+
+
 def content_in_database():
     """What the database already holds beyond what `migrate` creates, as readable phrases."""
     found = []
-    # migrate makes the root page and Wagtail's "Welcome" placeholder; anything more is content.
-    extra_pages = Page.objects.exclude(depth=1).exclude(depth=2, content_type__app_label="wagtailcore")
     for label, queryset in (
-        ("pages", extra_pages),
+        ("pages", pages_beyond_migrate()),
         ("people", apps.get_model("pages", "Person").objects.all()),
         ("images", get_image_model().objects.all()),
         ("documents", get_document_model().objects.all()),

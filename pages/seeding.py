@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_slug
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -576,6 +576,35 @@ class Seeder:
         return self.report
 
 
-def seed(site_path=SITE_FILE, guide_paths=None, force=False):
-    site = read_site(site_path, guide_paths)
-    return Seeder(force=force).run(site)
+# Any fixed number: PostgreSQL lets one session at a time hold it, so instances starting together seed once.
+SEED_LOCK_ID = 7_160_902
+
+
+def site_content_found():
+    """What shows the site has been built already, as readable phrases; empty for a new database.
+
+    Pages beyond migrate's placeholders, or any page's history: a site whose pages were all
+    deleted on purpose keeps its history, and is not built again."""
+    from wagtail.models import PageLogEntry
+
+    from pages.backup import pages_beyond_migrate
+
+    found = []
+    for label, queryset in (("pages", pages_beyond_migrate()), ("page history entries", PageLogEntry.objects.all())):
+        if count := queryset.count():
+            found.append(f"{count} {label}")
+    return found
+
+
+def seed(site_path=SITE_FILE, guide_paths=None, force=False, only_if_empty=False):
+    if not only_if_empty:
+        return Seeder(force=force).run(read_site(site_path, guide_paths))
+    with transaction.atomic():
+        # SQLite's IMMEDIATE transactions already let one writer in at a time.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEED_LOCK_ID])
+        found = site_content_found()
+        if found:
+            return [f"The database already has content ({', '.join(found)}); nothing was seeded."]
+        return Seeder(force=force).run(read_site(site_path, guide_paths))

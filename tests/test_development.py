@@ -1,10 +1,17 @@
 """What a developer meets on their own machine: `make run`'s log and the Makefile's own checks."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 
 from django.conf import settings
+
+from tests.support import GUIDE_URL
+from tests.test_production_server import children, command_line, free_port
 
 
 def test_each_log_line_is_printed_once_in_development():
@@ -41,16 +48,15 @@ def test_make_restore_without_a_backup_says_so_before_touching_any_database(tmp_
         assert not database.exists()
 
 
-def test_make_run_serves_the_site_with_scheduled_publishing_beside_it_and_stops_both(tmp_path):
-    import signal
-    import time
-    import urllib.request
+@contextlib.contextmanager
+def make_run(tmp_path, **variables):
+    """`make run` on its own SQLite database, as a developer starts it; stopped as Ctrl+C stops it.
 
-    from tests.test_production_server import children, command_line, free_port
-
+    Yields (process, port, database_url) once the guide list answers."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("MAKE", "DJANGO_", "REDIS_URL"))}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'run.sqlite3'}", PORT=str(port))
+    database_url = f"sqlite:///{tmp_path / 'run.sqlite3'}"
+    env.update(DATABASE_URL=database_url, PORT=str(port), **variables)
     log = (tmp_path / "run.log").open("w")
     process = subprocess.Popen(
         ["make", "--no-print-directory", "run"],
@@ -70,17 +76,72 @@ def test_make_run_serves_the_site_with_scheduled_publishing_beside_it_and_stops_
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()
                 time.sleep(0.5)
+        yield process, port, database_url
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the terminal
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_make_run_serves_the_site_with_scheduled_publishing_beside_it_and_stops_both(tmp_path):
+    with make_run(tmp_path) as (process, port, _):
         (shell,) = children(process.pid)
         programs = " ".join(command_line(pid).replace("\x00", " ") for pid in children(shell))
         assert "manage.py publish_on_schedule --every 30" in programs
         assert "manage.py runserver" in programs
         scheduler = next(pid for pid in children(shell) if "publish_on_schedule" in command_line(pid))
-    finally:
-        os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the terminal
-        process.wait(timeout=30)
-        log.close()
     for _ in range(50):
         if not os.path.exists(f"/proc/{scheduler}"):
             break
         time.sleep(0.1)
     assert not os.path.exists(f"/proc/{scheduler}"), "the scheduler outlived make run"
+
+
+def test_under_make_run_a_scheduled_change_reaches_anonymous_readers_soon_after_go_live(tmp_path):
+    """runserver and the scheduler are separate processes: the scheduler's publish must reach the
+    copies the web server keeps for anonymous readers (issue 18: they kept the old page)."""
+    check_every = 2
+    with make_run(tmp_path, SCHEDULE_CHECK_SECONDS=str(check_every)) as (process, port, database_url):
+        guide = f"http://127.0.0.1:{port}{GUIDE_URL}"
+
+        def read():
+            with urllib.request.urlopen(guide, timeout=20) as response:
+                return response.headers.get("X-Page-Cache"), response.read().decode()
+
+        read()
+        cached, body = read()
+        assert cached == "hit" and "A correction scheduled in advance" not in body
+        # As an editor does in the admin: "Go live at" a few seconds ahead, then Publish; Wagtail
+        # keeps the approved revision until then. Done with Django against make run's own database.
+        schedule = (
+            "import datetime; from django.utils import timezone; from pages.models import GuidePage; "
+            "guide = GuidePage.objects.get(); guide.title = 'A correction scheduled in advance'; "
+            "guide.go_live_at = timezone.now() + datetime.timedelta(seconds=8); "
+            "revision = guide.save_revision(); revision.publish(); "
+            "print(guide.go_live_at.timestamp(), GuidePage.objects.get().live_revision_id != revision.pk)"
+        )
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REDIS_URL"))}
+        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="lmi_site.settings.dev")
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", schedule],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        go_live_at, still_waiting = done.stdout.split()[-2:]
+        assert still_waiting == "True", done.stderr
+        cached, body = read()
+        assert time.time() < float(go_live_at), "the check came too late to see the page before go-live"
+        assert cached == "hit" and "A correction scheduled in advance" not in body
+
+        while "A correction scheduled in advance" not in read()[1]:
+            late = time.time() - float(go_live_at)
+            assert late < 3 * check_every + 10, (
+                "anonymous readers still got the old page after go-live:\n" + (tmp_path / "run.log").read_text()
+            )
+            time.sleep(0.5)
+        assert time.time() >= float(go_live_at), "published before the time chosen"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/guides/", timeout=20) as response:
+            assert "A correction scheduled in advance" in response.read().decode()

@@ -110,13 +110,10 @@ def production_env(tmp_folder, caching_proxy):
 
 @pytest.fixture(scope="module")
 def server(production_env, tmp_folder):
-    """One server for the module: starting it (migrate, seed, collectstatic, gunicorn) takes seconds."""
+    """One server for the module, started on an empty database as on a first deploy: make serve
+    migrates it and builds the clinic's site (collectstatic, migrate, seed, gunicorn take seconds)."""
     tmp_path = tmp_folder
     env, name = production_env
-    manage = [sys.executable, "manage.py"]
-    setup_env = dict(env, DJANGO_SETTINGS_MODULE="lmi_site.settings.production")
-    for command in (["migrate", "--noinput", "-v0"], ["seed_content"]):
-        subprocess.run(manage + command, cwd=settings.BASE_DIR, env=setup_env, check=True, capture_output=True)
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
@@ -129,7 +126,7 @@ def server(production_env, tmp_folder):
     )
     server = Server(port)
     server.process, server.database, server.log, server.env = process, name, tmp_path / "serve.log", env
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 240
     while True:
         try:
             server.get("/static/none")
@@ -183,6 +180,29 @@ def test_make_serve_runs_gunicorn_with_the_workers_and_static_files_asked_for(se
     # The unhashed name is still served, but only briefly cached, since its content can change.
     response, _ = server.get("/static/css/site.css")
     assert "immutable" not in response.getheader("Cache-Control")
+
+
+def test_on_an_empty_database_make_serve_builds_the_clinics_site_and_only_once(server, tmp_folder):
+    """A first deploy: no Wagtail welcome page, no 404 for the guide (issue 18)."""
+    response, body = server.get("/")
+    assert response.status == 200 and b"Welcome to your new Wagtail site" not in body
+    response, body = server.get(GUIDE_URL)
+    assert response.status == 200 and b"NK Cell Therapy" in body
+    log = server.log.read_text()
+    assert "Home page: created" in log
+    # It starts, and tells the operator what patients must have first (the privacy notice's legal name).
+    assert "(consultations.E001) The privacy notice of" in log
+    assert "The site starts, but is not ready for patients" in log
+    # The next start finds the content and leaves it alone (tests/test_seeding.py covers what it keeps).
+    env = dict(server.env, DJANGO_SETTINGS_MODULE="lmi_site.settings.production")
+    again = subprocess.run(
+        [sys.executable, "manage.py", "seed_content", "--if-empty"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0 and "nothing was seeded" in again.stdout, again.stderr
 
 
 def test_production_sends_the_security_headers_and_redirects_plain_http(server):

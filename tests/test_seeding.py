@@ -286,3 +286,43 @@ def test_markup_in_a_fixture_is_shown_as_text_never_run(tmp_path, client):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html
+
+
+# --- first deploy: `make serve` runs seed_content --if-empty -----------------------------------
+
+
+@pytest.mark.django_db
+def test_if_empty_builds_the_site_on_a_new_database_even_if_an_administrator_signed_up_first():
+    get_user_model().objects.create_superuser("admin", "admin@clinic.test", "a-long-password")
+    assert HomePage.objects.count() == 0  # migrate's "Welcome" placeholder only
+    report = run_seed("--if-empty")
+    assert "Home page: created" in report
+    assert GuidePage.objects.get().live and Site.objects.get().root_page_id == HomePage.objects.get().pk
+
+
+@pytest.mark.django_db
+def test_if_empty_never_touches_a_database_with_content():
+    run_seed()
+    guide = GuidePage.objects.get()
+    guide.delete()  # staff removed it; a plain seed_content would build it again
+    before = snapshot()
+    report = run_seed("--if-empty")
+    assert report.strip().startswith("The database already has content (")
+    assert report.strip().endswith("nothing was seeded.")
+    assert snapshot() == before and not GuidePage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_if_empty_does_not_rebuild_a_site_whose_pages_were_all_deleted():
+    run_seed()
+    for page in Page.objects.filter(depth=2):
+        page.delete()
+    assert "page history entries" in run_seed("--if-empty")
+    assert not HomePage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_force_and_if_empty_together_are_refused():
+    with pytest.raises(CommandError, match="Choose --force or --if-empty, not both"):
+        run_seed("--force", "--if-empty")
+    assert not HomePage.objects.exists()

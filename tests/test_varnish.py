@@ -32,7 +32,7 @@ from benchmarks.harness import (
     prepare_site,
     production_env,
     varnishd,
-    varnishd_path,
+    varnishd_command,
 )
 from pages.seeding import seed
 from tests.support import GUIDE_URL, database_url_for_other_processes
@@ -220,7 +220,7 @@ def fresh(stack, path):
 
 def test_the_committed_vcl_compiles_with_its_default_backend(tmp_path):
     result = subprocess.run(
-        [varnishd_path(), "-C", "-n", str(tmp_path / "compile"), "-f", str(VCL)],
+        varnishd_command("-C", "-n", str(tmp_path / "compile"), "-f", str(VCL)),
         capture_output=True,
         text=True,
         timeout=60,

@@ -402,3 +402,99 @@ def test_the_deployment_check_refuses_a_site_whose_privacy_notice_names_no_one(s
     contact.address = "Calle Uno 1, Cabo San Lucas"
     contact.save()
     assert privacy_errors() == []
+
+
+# --- the dashboard ---------------------------------------------------------------------------
+
+
+def dashboard_panel(client):
+    page = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    return page, page.select_one("#consultation-requests-section") or page.select_one("#consultation-requests")
+
+
+def test_a_coordinators_dashboard_counts_the_new_requests_and_links_to_them(coordinator):
+    for _ in range(3):
+        make_request()
+    make_request(status=ConsultationRequest.Status.CONTACTED)
+    _, client = coordinator
+    _, panel = dashboard_panel(client)
+    new = panel.select_one(".consultation-requests-new a")
+    assert " ".join(new.get_text().split()) == "3 new requests"
+    listing = client.get(new["href"])
+    assert listing.status_code == 200
+    assert len(BeautifulSoup(listing.content, "html.parser").select("tbody tr")) == 3
+    assert panel.find("a", string="See all consultation requests")["href"] == LIST_URL
+
+
+def test_nobody_is_told_of_requests_until_the_address_is_set_and_the_dashboard_says_so(coordinator, staff_client):
+    _, client = coordinator
+    _, panel = dashboard_panel(client)
+    warning = " ".join(panel.get_text().split())
+    assert "Nobody is emailed when a patient sends a request" in warning
+    # Coordinators cannot change the settings, so they are told who can rather than given a refused link.
+    assert "Ask a site administrator" in warning and not panel.select("a[href*='/admin/settings/']")
+    _, admin_panel = dashboard_panel(staff_client)
+    link = admin_panel.find("a", string=lambda text: text and text.startswith("Set it under Settings"))
+    settings_page = staff_client.get(link["href"], follow=True)
+    assert settings_page.status_code == 200 and 'name="coordinator_email"' in settings_page.content.decode()
+
+    settings = contact_settings()
+    settings.coordinator_email = "coordinators@clinic.test"
+    settings.save()
+    for someone in (client, staff_client):
+        _, panel = dashboard_panel(someone)
+        assert "Nobody is emailed" not in panel.get_text()
+
+
+@pytest.mark.parametrize("group", ["Editors", "Medical reviewers", "Moderators"])
+def test_staff_who_neither_see_requests_nor_set_the_address_get_no_requests_panel(make_staff, seeded, group):
+    _, client = make_staff(group)
+    page, panel = dashboard_panel(client)
+    assert panel is None and page.select_one("form[role='search']") is not None
+
+
+def test_a_coordinators_dashboard_offers_no_page_search_they_are_refused(coordinator):
+    _, client = coordinator
+    page, _ = dashboard_panel(client)
+    assert page.select_one("form[role='search']") is None
+    assert "Search all pages" not in page.get_text()
+
+
+# --- what coordinators work with -------------------------------------------------------------
+
+
+def test_a_request_offers_click_to_email_and_click_to_call_and_names_the_guide_it_came_from(coordinator, guide):
+    _, client = coordinator
+    consultation = make_request(sent_from=guide)
+    page = BeautifulSoup(client.get(edit_url(consultation)).content, "html.parser")
+    assert page.select_one(f"a[href='mailto:{PATIENT['email']}']").get_text(strip=True) == PATIENT["email"]
+    assert page.select_one("a[href='tel:+526640000000']").get_text(strip=True) == PATIENT["phone"]
+    assert guide.title in " ".join(page.get_text().split())
+    response = client.get(LIST_URL, {"export": "csv"})
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert row["Sent from the guide"] == guide.title
+
+
+def test_requests_are_filtered_by_the_day_received_in_the_clinics_calendar_and_by_treatment(coordinator):
+    _, client = coordinator
+    clinic = timezone.get_default_timezone()
+    # 23:30 on 4 December at the clinic is 5 December in UTC.
+    make_request(full_name="Late Evening", received_at=datetime.datetime(2026, 12, 4, 23, 30, tzinfo=clinic))
+    make_request(full_name="Next Morning", received_at=datetime.datetime(2026, 12, 5, 9, 0, tzinfo=clinic))
+    make_request(
+        full_name="Unsure Patient", treatment="Not sure", received_at=datetime.datetime(2026, 12, 5, 10, tzinfo=clinic)
+    )
+
+    def names(**filters):
+        rows = " ".join(
+            row.get_text()
+            for row in BeautifulSoup(client.get(LIST_URL, filters).content, "html.parser").select("tbody tr")
+        )
+        return {name for name in ("Late Evening", "Next Morning", "Unsure Patient") if name in rows}
+
+    assert names(received_at_from="2026-12-04", received_at_to="2026-12-04") == {"Late Evening"}
+    assert names(received_at_from="2026-12-05", received_at_to="2026-12-05") == {"Next Morning", "Unsure Patient"}
+    assert names(treatment="Not sure") == {"Unsure Patient"}
+    assert names() == {"Late Evening", "Next Morning", "Unsure Patient"}
+    choices = BeautifulSoup(client.get(LIST_URL).content, "html.parser").select("select[name=treatment] option")
+    assert [option.get_text(strip=True) for option in choices][1:] == ["NK cell therapy", "Not sure"]

@@ -167,6 +167,7 @@ def a_request():
         consented_at=timezone.now(),
         full_name="Ana López",
         email="ana@example.com",
+        phone="+52 664 000 0000",
         country="Mexico",
         treatment="NK cell therapy",
         message="Hola",
@@ -180,8 +181,16 @@ def test_a_coordinator_finds_a_request_marks_it_contacted_adds_a_note_and_export
     )
     consultation = a_request()
     page = sign_in(chromium, site, "coordinator", viewport=PHONE)
+    # The dashboard: how many requests wait, that nobody is emailed yet, and no page search they are refused.
+    dashboard = page.locator("main")
+    assert "Nobody is emailed when a patient sends a request" in dashboard.inner_text()
+    assert page.get_by_role("search").count() == 0
+    page.screenshot(path=SCREENSHOTS / "consultation-coordinator-dashboard.png", full_page=True)
+    assert axe_violations(page)[0] == 0, axe_violations(page)[1]
+    page.get_by_role("link", name="2 new requests").click()
+    page.wait_for_url("**/admin/snippets/consultations/consultationrequest/?status=new")
     page.get_by_role("button", name="Toggle sidebar").click()
-    page.get_by_role("link", name="Consultation requests").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Consultation requests").click()
     page.wait_for_url("**/admin/snippets/consultations/consultationrequest/")
     assert page.get_by_text("Bruno Díaz").is_visible()
     search = page.locator("form.w-slim-header__search-form").get_by_role("textbox")
@@ -190,6 +199,11 @@ def test_a_coordinator_finds_a_request_marks_it_contacted_adds_a_note_and_export
     page.get_by_role("link", name=f"Consultation request #{consultation.pk}").click()
     page.wait_for_url(f"**/edit/{consultation.pk}/")
     assert "ana@example.com" in page.locator("main").inner_text()
+    # One press starts an email or a call to the patient.
+    assert page.get_by_role("link", name="ana@example.com").get_attribute("href") == "mailto:ana@example.com"
+    assert page.get_by_role("link", name="+52 664 000 0000").get_attribute("href") == "tel:+526640000000"
+    page.get_by_role("link", name="+52 664 000 0000").scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "consultation-coordinator-contact-links.png")
     page.get_by_role("combobox", name="Status").select_option(label="Contacted")
     page.get_by_label("Internal notes").fill("Called on Monday; will call back.")
     page.screenshot(path=SCREENSHOTS / "consultation-coordinator-edit.png", full_page=True)

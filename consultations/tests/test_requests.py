@@ -394,3 +394,41 @@ def test_the_header_marks_the_consultation_link_as_the_current_page_there(client
     assert soup.select_one(".site-header .site-nav__action")["aria-current"] == "page"
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     assert not soup.select_one(".site-header .site-nav__action").has_attr("aria-current")
+
+
+# --- which guide the request came from --------------------------------------------------------
+
+
+def form_data_from(client, path, **changes):
+    _, soup = form_page(client, path)
+    data = form_data(client, **changes)
+    data["form_token"] = soup.select_one("input[name=form_token]")["value"]
+    hidden = soup.select_one("input[name=from_guide]")
+    data["from_guide"] = hidden.get("value", "") if hidden else ""
+    return data
+
+
+def test_a_request_made_from_a_guides_invitation_records_that_guide(client, coordinator_address):
+    from pages.models import GuidePage
+
+    # The patient followed the guide's invitation, then chose another answer for the treatment.
+    data = form_data_from(client, f"{FORM_URL}?treatment={GUIDE_SLUG}", treatment="not-sure")
+    assert client.post(FORM_URL, data).status_code == 303
+    stored = ConsultationRequest.objects.get()
+    assert stored.sent_from == GuidePage.objects.get(slug=GUIDE_SLUG) and stored.treatment == "Not sure"
+    assert "nk-cell" not in mail.outbox[0].body.lower()  # never in the email
+
+
+@pytest.mark.parametrize("path", [FORM_URL, f"{FORM_URL}?treatment=no-such-guide"])
+def test_a_request_not_made_from_a_guide_records_none(client, seeded, path):
+    assert client.post(FORM_URL, form_data_from(client, path)).status_code == 303
+    assert ConsultationRequest.objects.get().sent_from is None
+
+
+def test_a_guide_named_by_hand_in_the_post_that_is_not_published_is_not_recorded(client, seeded):
+    from pages.models import GuidePage
+
+    GuidePage.objects.get().unpublish()
+    data = form_data(client, treatment="not-sure", from_guide=GUIDE_SLUG)
+    assert client.post(FORM_URL, data).status_code == 303
+    assert ConsultationRequest.objects.get().sent_from is None

@@ -229,9 +229,10 @@ def test_the_csv_has_every_answer_and_no_formulas(staff_client, guide):
     assert f"patient-feedback-{timezone.localdate().isoformat()}.csv" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
-        ["Guide", "Received", "Helpful", "What could be better"],
-        [guide.title, "2026-09-01 08:00", "No", '\'=HYPERLINK("http://evil.example")'],
-        [guide.title, "2026-09-02 09:00", "Yes", ""],
+        # The clinic's time (UTC-7 all year), named in the heading.
+        ["Guide", "Received (America/Mazatlan)", "Helpful", "What could be better"],
+        [guide.title, "2026-09-01 01:00", "No", '\'=HYPERLINK("http://evil.example")'],
+        [guide.title, "2026-09-02 02:00", "Yes", ""],
     ]
 
 

@@ -207,7 +207,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The clinic's own clock (Los Cabos): "today" for review dates, times in the admin and in exports.
+# Each member of staff may still choose their own zone in Wagtail's account settings.
+TIME_ZONE = "America/Mazatlan"
 USE_I18N = True
 USE_TZ = True
 # The zones staff may pick in their account settings: places (and UTC). The system's own list

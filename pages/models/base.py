@@ -2,11 +2,13 @@ import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, PublishingPanel
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
+from lmi_site.clock import current_time_zone_name
 from pages.routing import child_for_route, has_view_restrictions
 
 from .people import display_name
@@ -56,6 +58,18 @@ class BasePageForm(WagtailAdminPageForm):
         )
 
 
+class ClinicPublishingPanel(PublishingPanel):
+    """Wagtail's "Go live at" and "Expiry", saying which time zone the times are in (it does not)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for child in self.children:
+            child.help_text = format_lazy(
+                "In {}, your time zone (the clinic's unless you chose another in your account settings).",
+                current_time_zone_name(),
+            )
+
+
 class BasePage(Page):
     """What every public page has: a summary, a canonical address and breadcrumbs."""
 
@@ -65,6 +79,7 @@ class BasePage(Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("summary")]
+    settings_panels = [ClinicPublishingPanel(), *Page.settings_panels[1:]]
     base_form_class = BasePageForm
     # What the page shows does not depend on the query string, so the page cache serves it by
     # path whatever tracking parameters a link carries (pages/cache.py). A page type that reads

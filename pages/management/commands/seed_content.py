@@ -21,10 +21,19 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace staff edits with the fixture's content; the edited version stays in the page's history.",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Seed only a new database (no pages beyond migrate's and no page history); `make serve` uses it.",
+        )
 
-    def handle(self, *args, guides, site, force, **options):
+    def handle(self, *args, guides, site, force, if_empty, **options):
+        if force and if_empty:
+            raise CommandError(
+                "Choose --force or --if-empty, not both: one replaces content, the other never touches it."
+            )
         try:
-            report = seed(site_path=site, guide_paths=guides or None, force=force)
+            report = seed(site_path=site, guide_paths=guides or None, force=force, only_if_empty=if_empty)
         except SeedError as error:
             raise CommandError(f"Nothing was written. {error}") from error
         for line in report:
