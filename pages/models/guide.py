@@ -313,13 +313,17 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
             "inLanguage": "en-GB",
             "datePublished": self.first_published_at.isoformat() if self.first_published_at else None,
             "dateModified": self.last_published_at.isoformat() if self.last_published_at else None,
-            "lastReviewed": self.last_reviewed.isoformat(),
-            "reviewedBy": person_data(self.reviewed_by),
-            "author": person_data(self.author),
             "about": {"@type": "MedicalTherapy", "name": self.therapy_name},
             "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
             "publisher": {"@type": "MedicalOrganization", "name": clinic.clinic_name, "url": home_url},
         }
+        # A draft in preview may not have been credited or reviewed yet (published guides always are).
+        if self.last_reviewed:
+            page["lastReviewed"] = self.last_reviewed.isoformat()
+        if self.reviewed_by_id:
+            page["reviewedBy"] = person_data(self.reviewed_by)
+        if self.author_id:
+            page["author"] = person_data(self.author)
         if self.sources:
             page["citation"] = [source_data(block.value) for block in self.sources]
         faq = {
