@@ -60,6 +60,10 @@ class ComparisonTableBlock(TypedTableBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation:
+            # A draft save (autosave, Save draft) may hold a table just inserted and not filled
+            # in yet; Wagtail defers "required" checks then, and these are ours.
+            return value
         errors = []
         if not value.columns:
             errors.append(ValidationError("A table needs at least one column."))
@@ -135,6 +139,10 @@ class FigureBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation and not value.get("image"):
+            # A figure just inserted has neither yet; as with Wagtail's required fields, a draft
+            # (autosave, Save draft) may wait for it, and publishing may not.
+            return value
         if not value.get("image") and not value.get("illustration"):
             raise StructBlockValidationError(
                 block_errors={"illustration": ValidationError("Choose a drawing or an image for the figure.")}
@@ -225,6 +233,8 @@ class GuideBodyBlock(blocks.StreamBlock):
         block_errors = {}
         for index, child in enumerate(value):
             anchor = section_anchor(child.value)
+            if not anchor:
+                continue  # a section not given its heading yet: that field says so itself
             if anchor in seen:
                 block_errors[index] = StructBlockValidationError(
                     block_errors={
