@@ -1,0 +1,103 @@
+"""A new guide as the clinic's roles really meet it: written by an Editor, whose form has no review
+fields, read by a Medical reviewer, published by a Moderator. Each signs in through the sign-in form.
+
+The older staff tests made new guides as a superuser who fills in the review fields, so an Editor's
+never-reviewed guide (whose preview answered 500) was never seen by them.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from pages.models import GuidePage
+from tests.browser.staff import (
+    choose_person,
+    no_problems,
+    open_new_guide_form,
+    press_action,
+    sign_in,
+    staff_member,
+    wait_for_autosave,
+)
+from tests.browser.support import shot
+from tests.browser.test_staff_editing_in_browser import start_a_guide
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Sleeping Well Before Your Treatment"
+HEADING = "Why sleep matters"
+
+
+def preview_panel(page):
+    page.get_by_role("button", name="Toggle preview").click()
+    return page.frame_locator("iframe[title='Preview']").first
+
+
+def write_a_new_guide_as_an_editor(chromium, site):
+    """An Editor's new guide, credited to its author and autosaved, as the Editor left it."""
+    page = sign_in(chromium, site, "ed")
+    open_new_guide_form(page, site, GuidePage.objects.get().get_parent().id)
+    start_a_guide(page, TITLE, HEADING)
+    # The Editor's form has no review fields: a medical reviewer fills them in.
+    assert page.locator("#id_last_reviewed").count() == 0 and page.locator("#id_reviewed_by").count() == 0
+    choose_person(page, "author", "Dr. Kirk Sanford")
+    wait_for_autosave(page)
+    return page
+
+
+def test_an_editors_never_reviewed_guide_previews_and_the_reviewer_can_read_it(site, chromium):
+    staff_member("ed", "Editors")
+    staff_member("porras", "Medical reviewers")
+    page = write_a_new_guide_as_an_editor(chromium, site)
+
+    # The preview panel beside the editor.
+    preview = preview_panel(page)
+    preview.get_by_role("heading", level=1, name=TITLE).wait_for(timeout=20_000)
+    assert preview.get_by_role("heading", level=2, name=HEADING).is_visible()
+    assert preview.get_by_text("Not reviewed yet").first.is_visible()
+    shot(page, "editor-previews-a-never-reviewed-guide")
+
+    # Submitted, then "View draft" from the confirmation.
+    press_action(page, "Submit to Medical review")
+    page.get_by_text(f"Page '{TITLE}' has been submitted for moderation.").wait_for()
+    page.get_by_role("link", name="View draft").click()
+    expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
+    assert no_problems(page) == []
+    page.context.close()
+
+    # The Medical reviewer's dashboard: Preview opens the guide under review in a new tab.
+    reviewer = sign_in(chromium, site, "porras")
+    row = reviewer.get_by_role("row").filter(has_text=TITLE)
+    row.get_by_role("button", name="Actions").click()
+    with reviewer.context.expect_page() as opened:
+        row.get_by_role("link", name="Preview").click()
+    draft = opened.value
+    expect(draft.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
+    assert draft.get_by_role("heading", level=2, name=HEADING).is_visible()
+    shot(draft, "reviewer-previews-a-new-guide")
+    assert no_problems(reviewer) == []
+    reviewer.context.close()
+
+
+@pytest.mark.parametrize("block", ["Table", "Figure"])
+def test_inserting_an_empty_table_or_figure_does_not_pause_autosave(site, chromium, block):
+    staff_member("ed", "Editors")
+    page = write_a_new_guide_as_an_editor(chromium, site)
+    # The block just inserted, not filled in: a person writes the next sentence before it.
+    page.locator("[data-contentpath=content]").first.locator("button.c-sf-add-button").first.click()
+    page.get_by_role("option", name=block, exact=True).click()
+    page.locator("#id_summary").press("End")
+    page.locator("#id_summary").press_sequentially(" And what to ask.")
+    for _ in range(100):  # the autosave of the typing above, with the empty block in it
+        latest = GuidePage.objects.get(slug="sleeping-well-before-your-treatment").get_latest_revision_as_object()
+        if latest.summary.endswith("And what to ask."):
+            break
+        page.wait_for_timeout(200)
+    shot(page, f"autosave-with-an-empty-{block.lower()}")
+    indicator = page.locator("#w-autosave-indicator")
+    assert latest.summary.endswith("And what to ask."), indicator.get_attribute("data-w-tooltip-content-value")
+    assert indicator.get_attribute("data-w-autosave-state-value") == "saved"
+    assert [child.block_type for child in latest.body[0].value["content"]] == [
+        {"Table": "table", "Figure": "figure"}[block]
+    ]
+    assert no_problems(page) == []
+    page.context.close()
