@@ -74,6 +74,27 @@ def test_an_editors_never_reviewed_guide_previews_and_the_reviewer_can_read_it(s
     expect(draft.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     assert draft.get_by_role("heading", level=2, name=HEADING).is_visible()
     shot(draft, "reviewer-previews-a-new-guide")
+    draft.close()
+
+    # "Compare with previous version" has only draft edits to show: it points to the whole guide.
+    row.get_by_role("button", name="Actions").click()
+    row.get_by_role("link", name="Compare with previous version").click()
+    notice = reviewer.get_by_role("note").filter(has_text="First version of this guide")
+    expect(notice).to_be_visible()
+    shot(reviewer, "reviewer-compares-a-first-version")
+    with reviewer.context.expect_page() as opened:
+        notice.get_by_role("link", name="Preview the whole guide").click()
+    expect(opened.value.get_by_role("heading", level=2, name=HEADING)).to_be_visible()
+    opened.value.close()
+
+    # So does Approve, before the reviewer decides.
+    reviewer.goto(site + "/admin/")
+    row.get_by_role("button", name="Actions").click()
+    row.get_by_role("button", name="Approve").click()
+    modal = reviewer.locator(".modal-dialog")
+    modal.get_by_role("button", name="Approve").wait_for()
+    expect(modal.get_by_role("note").filter(has_text="First version of this guide")).to_be_visible()
+    shot(reviewer, "reviewer-approves-a-first-version")
     assert no_problems(reviewer) == []
     reviewer.context.close()
 
