@@ -122,3 +122,33 @@ def test_inserting_an_empty_table_or_figure_does_not_pause_autosave(site, chromi
     ]
     assert no_problems(page) == []
     page.context.close()
+
+
+def test_a_moderator_publishing_a_new_guide_is_told_to_submit_it_and_which_block_is_wrong(site, chromium):
+    staff_member("mo", "Moderators")
+    page = sign_in(chromium, site, "mo")
+    open_new_guide_form(page, site, GuidePage.objects.get().get_parent().id)
+    start_a_guide(page, TITLE, HEADING)
+    assert page.locator("#id_last_reviewed").count() == 0  # only medical reviewers fill it in
+    choose_person(page, "author", "Dr. Kirk Sanford")
+    page.locator("[data-contentpath=content]").first.locator("button.c-sf-add-button").first.click()
+    page.get_by_role("option", name="Table", exact=True).click()
+    wait_for_autosave(page)
+    press_action(page, "Publish")
+
+    message = page.locator(".messages")
+    expect(message).to_contain_text("This guide has not been medically reviewed yet, so it cannot be published.")
+    expect(message).to_contain_text("Choose “Submit to Medical review” from the menu beside Save draft")
+    expect(message).to_contain_text(f"Body: Section 1 (“{HEADING}”) › Content › Table 1: ")
+    expect(message).not_to_contain_text("Validation error")
+    expect(message).not_to_contain_text("a last-reviewed date")
+    shot(page, "moderator-publishes-a-guide-never-reviewed")
+    assert not GuidePage.objects.get(slug="sleeping-well-before-your-treatment").live
+
+    # What the message says to do works.
+    page.locator("[data-contentpath=content]").first.get_by_role("button", name="Delete").first.click()
+    press_action(page, "Submit to Medical review")
+    page.get_by_text(f"Page '{TITLE}' has been submitted for moderation.").wait_for()
+    assert GuidePage.objects.get(slug="sleeping-well-before-your-treatment").workflow_in_progress
+    assert no_problems(page) == []
+    page.context.close()
