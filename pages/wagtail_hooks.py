@@ -23,6 +23,7 @@ from pages.review import (
     guides_due,
     human_date,
 )
+from pages.workflow_views import GuidePageViewSet
 
 
 class PersonViewSet(SnippetViewSet):
@@ -36,6 +37,11 @@ class PersonViewSet(SnippetViewSet):
 
 
 register_snippet(PersonViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_guide_page_viewset():
+    return GuidePageViewSet("guide_pages")
 
 
 # --- "Mark as reviewed" ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pages.models import GuidePage
 from tests.browser.staff import (
     choose_person,
     no_problems,
+    open_editor,
     open_new_guide_form,
     press_action,
     sign_in,
@@ -151,4 +152,75 @@ def test_a_moderator_publishing_a_new_guide_is_told_to_submit_it_and_which_block
     page.get_by_text(f"Page '{TITLE}' has been submitted for moderation.").wait_for()
     assert GuidePage.objects.get(slug="sleeping-well-before-your-treatment").workflow_in_progress
     assert no_problems(page) == []
+    page.context.close()
+
+
+def approve_on_the_dashboard(page, site, title, has_a_modal):
+    page.goto(site + "/admin/")
+    row = page.get_by_role("row").filter(has_text=title)
+    row.get_by_role("button", name="Actions").click()
+    row.get_by_role("button", name="Approve", exact=True).click()
+    modal = page.locator(".modal-dialog")  # the Medical reviewers' Approve asks about the stamp first
+    if has_a_modal:
+        modal.get_by_role("button", name="Approve").click()
+
+
+def test_approving_on_the_dashboard_says_what_happened(site, chromium):
+    editor = staff_member("ed", "Editors")
+    staff_member("porras", "Medical reviewers")
+    staff_member("mo", "Moderators")
+    guide = GuidePage.objects.get()
+    guide.get_workflow().start(guide, editor)  # as "Submit to Medical review" does
+
+    reviewer = sign_in(chromium, site, "porras")
+    approve_on_the_dashboard(reviewer, site, guide.title, has_a_modal=True)
+    expect(reviewer.locator(".messages")).to_contain_text(
+        f"Page '{guide.title}' has been approved. It now waits for: Moderators approval."
+    )
+    assert no_problems(reviewer) == []
+    reviewer.context.close()
+
+    moderator = sign_in(chromium, site, "mo")
+    approve_on_the_dashboard(moderator, site, guide.title, has_a_modal=False)
+    expect(moderator.locator(".messages")).to_contain_text(f"Page '{guide.title}' has been approved and published.")
+    shot(moderator, "moderator-approves-on-the-dashboard")
+    assert not GuidePage.objects.get().workflow_in_progress
+    assert no_problems(moderator) == []
+    moderator.context.close()
+
+
+def test_a_title_too_long_is_refused_with_its_length_never_cut(site, chromium):
+    staff_member("mo", "Moderators")
+    guide = GuidePage.objects.get()
+    page = sign_in(chromium, site, "mo")
+    open_editor(page, site, guide.id)
+    long_title = ("A very long title " * 20)[:299] + "."
+    page.locator("#id_title").fill(long_title)  # as pasted
+    assert page.locator("#id_title").input_value() == long_title
+    press_action(page, "Save draft")
+    field = page.locator("[data-field-wrapper]").filter(has=page.locator("#id_title"))
+    expect(field).to_contain_text("Ensure this value has at most 255 characters (it has 300).")
+    assert page.locator("#id_title").input_value() == long_title  # nothing lost
+    shot(page, "a-title-too-long")
+    assert GuidePage.objects.get().get_latest_revision_as_object().title == guide.title
+    page.context.close()
+
+
+def test_an_editor_finds_their_abandoned_new_guide_and_deletes_it(site, chromium):
+    staff_member("ed", "Editors")
+    page = write_a_new_guide_as_an_editor(chromium, site)
+    page.close()  # abandoned: the autosave made it a draft
+
+    page = page.context.new_page()
+    page.problems = []
+    page.goto(site + "/admin/")
+    # Wagtail's dashboard lists the author's own recent edits, drafts included.
+    edits = page.locator("section, .panel").filter(has_text="Your most recent edits").first
+    edits.get_by_role("link", name=TITLE).wait_for()
+    shot(page, "editor-finds-an-abandoned-draft")
+    draft = GuidePage.objects.get(slug="sleeping-well-before-your-treatment")
+    page.goto(f"{site}/admin/pages/{draft.id}/delete/")
+    page.get_by_role("button", name="Yes, delete it").click()
+    page.get_by_text(f"Page '{TITLE}' deleted.").wait_for()
+    assert not GuidePage.objects.filter(slug="sleeping-well-before-your-treatment").exists()
     page.context.close()
