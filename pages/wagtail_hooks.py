@@ -1,8 +1,10 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
@@ -37,6 +39,11 @@ class PersonViewSet(SnippetViewSet):
 
 
 register_snippet(PersonViewSet)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
 @hooks.register("register_admin_viewset")

@@ -5,6 +5,8 @@ The older staff tests made new guides as a superuser who fills in the review fie
 never-reviewed guide (whose preview answered 500) was never seen by them.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -223,4 +225,21 @@ def test_an_editor_finds_their_abandoned_new_guide_and_deletes_it(site, chromium
     page.get_by_role("button", name="Yes, delete it").click()
     page.get_by_text(f"Page '{TITLE}' deleted.").wait_for()
     assert not GuidePage.objects.filter(slug="sleeping-well-before-your-treatment").exists()
+    page.context.close()
+
+
+def test_a_text_file_named_png_is_refused_with_one_clear_error(site, chromium, tmp_path):
+    staff_member("mo", "Moderators")
+    fake = tmp_path / "clinic-photo.png"
+    fake.write_text("This is a text file, not a picture.\n")
+    page = sign_in(chromium, site, "mo")
+    page.goto(site + "/admin/images/multiple/add/")
+    page.locator("input[type=file]").set_input_files(str(fake))
+    item = page.locator("#upload-list > li").first
+    expect(item).to_have_class(re.compile("upload-failure"))
+    shot(page, "a-text-file-named-png")
+    visible = item.inner_text()
+    assert "Upload a valid image. The file you uploaded was either not an image or a corrupted image." in visible
+    assert "Please provide an image description" not in visible, visible
+    assert no_problems(page) == []
     page.context.close()
