@@ -31,14 +31,7 @@ def sign_in(browser, site, username, viewport=None, lands_on="/admin/"):
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     # A refusal or failure from the site itself (an autosave answered 400, a preview 500) is a
     # problem even where the page shows nothing; another origin's answers are not ours to judge.
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and response.url.startswith(site)
-            and page.problems.append(f"{response.status} {response.request.method} {response.url}")
-        ),
-    )
+    page.on("response", lambda response: response.url.startswith(site) and note_failure(page, response))
     page.goto(site + "/admin/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -46,6 +39,16 @@ def sign_in(browser, site, username, viewport=None, lands_on="/admin/"):
     if lands_on:
         page.wait_for_url(site + lands_on)
     return page
+
+
+def note_failure(page, response):
+    if response.status < 400:
+        return
+    try:
+        said = response.text()[:200]  # Wagtail's autosave says why in its JSON
+    except Exception:
+        said = ""  # the page moved on before the answer could be read
+    page.problems.append(f"{response.status} {response.request.method} {response.url} {said}".strip())
 
 
 def open_editor(page, site, page_id):
