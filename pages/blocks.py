@@ -9,6 +9,7 @@ from django.forms.utils import ErrorList
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlock, TypedTableBlockValidationError
 from wagtail.images.blocks import ImageBlock
@@ -60,6 +61,10 @@ class ComparisonTableBlock(TypedTableBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation:
+            # A draft save (autosave, Save draft) may hold a table just inserted and not filled
+            # in yet; Wagtail defers "required" checks then, and these are ours.
+            return value
         errors = []
         if not value.columns:
             errors.append(ValidationError("A table needs at least one column."))
@@ -135,6 +140,10 @@ class FigureBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
+        if self.is_deferred_validation and not value.get("image"):
+            # A figure just inserted has neither yet; as with Wagtail's required fields, a draft
+            # (autosave, Save draft) may wait for it, and publishing may not.
+            return value
         if not value.get("image") and not value.get("illustration"):
             raise StructBlockValidationError(
                 block_errors={"illustration": ValidationError("Choose a drawing or an image for the figure.")}
@@ -225,6 +234,8 @@ class GuideBodyBlock(blocks.StreamBlock):
         block_errors = {}
         for index, child in enumerate(value):
             anchor = section_anchor(child.value)
+            if not anchor:
+                continue  # a section not given its heading yet: that field says so itself
             if anchor in seen:
                 block_errors[index] = StructBlockValidationError(
                     block_errors={
@@ -292,3 +303,73 @@ class SourcesBlock(blocks.StreamBlock):
 
     class Meta:
         required = False
+
+
+# --- errors in staff's words ------------------------------------------------------------------
+
+
+def block_error_places(block, error, value, place=()):
+    """(where, message) for each error inside a StreamField, where = labels from the field down.
+
+    Wagtail marks each wrong block in the editor, but the message at the top of the page says only
+    "Validation error in StreamBlock"; this says which block, in the words on the editor's screen.
+    """
+    children = {}  # key → (label, child block, child value)
+    if isinstance(error, blocks.StreamBlockValidationError):
+        for index in error.block_errors:
+            child = value[index] if index < len(value) else None
+            child_block = child.block if child is not None else None
+            label = f"{child_block.label if child_block else 'block'} {index + 1}"
+            heading = _heading(child.value if child is not None else None)
+            children[index] = (
+                f"{label} (“{heading}”)" if heading else label,
+                child_block,
+                getattr(child, "value", None),
+            )
+    elif isinstance(error, StructBlockValidationError):
+        for name in error.block_errors:
+            child_block = block.child_blocks[name]
+            # An ImageBlock is a StructBlock whose value is the image itself, not a dict.
+            child_value = value.get(name) if hasattr(value, "get") else None
+            children[name] = (str(child_block.label), child_block, child_value)
+    elif isinstance(error, ListBlockValidationError):
+        items = list(value or [])
+        for index in error.block_errors:
+            item = _at(items, index)
+            label, heading = f"{block.child_block.label} {index + 1}", _heading(item)
+            children[index] = (f"{label} (“{heading}”)" if heading else label, block.child_block, item)
+    elif isinstance(error, TypedTableBlockValidationError):
+        for row, columns in (error.cell_errors or {}).items():
+            for column, cell_error in columns.items():
+                for message in cell_error.messages:
+                    yield place + (f"row {row + 1}, column {column + 1}",), message
+    else:
+        for message in error.messages:
+            yield place, message
+        return
+    for message in getattr(error, "non_block_errors", None) or []:
+        yield place, str(message)
+    for key, child_error in error.block_errors.items() if hasattr(error, "block_errors") else []:
+        label, child_block, child_value = children[key]
+        if isinstance(child_error, list | ErrorList):
+            child_error = child_error[0] if isinstance(child_error, list) else child_error.as_data()[0]
+        yield from block_error_places(child_block, child_error, child_value, place + (label,))
+
+
+def _at(items, index):
+    return items[index] if index < len(items) else None
+
+
+def _heading(value):
+    try:
+        return (value.get("heading") or "").strip()
+    except AttributeError:
+        return ""
+
+
+def plain_block_errors(block, error, value):
+    """One line per error, e.g. "Section 2 (“What to bring”) › Content › Table 1: Every column needs a heading." """
+    return [
+        " › ".join(where) + f": {message}" if where else message
+        for where, message in block_error_places(block, error, value)
+    ]

@@ -1,8 +1,10 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
@@ -24,6 +26,7 @@ from pages.review import (
     guides_due,
     human_date,
 )
+from pages.workflow_views import GuidePageViewSet
 
 
 class PersonViewSet(SnippetViewSet):
@@ -37,6 +40,16 @@ class PersonViewSet(SnippetViewSet):
 
 
 register_snippet(PersonViewSet)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("register_admin_viewset")
+def register_guide_page_viewset():
+    return GuidePageViewSet("guide_pages")
 
 
 # --- "Mark as reviewed" ----------------------------------------------------------------------

@@ -218,3 +218,30 @@ def test_a_person_saved_in_the_admin_takes_effect_at_once(staff_client, make_sta
     assert person.user == reviewer and person.role == "Medical Director, changed in the admin"
     staff_client.logout()
     assert "Medical Director, changed in the admin" in staff_client.get(GUIDE_URL).content.decode()
+
+
+def test_a_moderator_publishing_an_unreviewed_guide_is_told_to_submit_it_and_which_block_is_wrong(make_staff, guide):
+    """A Moderator's form has no review fields, so the refusal says what to do instead of naming
+    them; and a wrong block is named by its place and heading, not as "Validation error in StreamBlock"."""
+    GuidePage.objects.filter(pk=guide.pk).update(reviewed_by=None, last_reviewed=None)
+    _, moderator = make_staff("Moderators")
+    data = edit_form_data(moderator, guide)
+    suffix = "-value-column-0-heading"
+    heading_keys = [key for key in data if key.endswith(suffix) and data[key[: -len(suffix)] + "-type"] == "table"]
+    data[heading_keys[0]] = ""
+    data["action-publish"] = "action-publish"
+    response = moderator.post(f"/admin/pages/{guide.id}/edit/", data)
+    assert response.status_code == 200
+    message = visible_text(response.content.decode(), ".messages")
+    assert "has not been medically reviewed yet, so it cannot be published." in message
+    # (visible_text writes quotation marks straight)
+    assert 'Choose "Submit to Medical review" from the menu beside Save draft' in message
+    assert "medical reviewer before" not in message and "last-reviewed date" not in message
+    assert "Validation error" not in message
+    section = guide.body[0].value
+    place = (
+        f'Section 1 ("{section["heading"]}") › Subsections › Subsection 2 ("{section["subsections"][1]["heading"]}")'
+    )
+    assert f"Body: {place} › Content › Table 2: Every column needs a heading." in message
+    assert "Every column needs a heading." in message
+    assert GuidePage.objects.get().revisions.count() == 1

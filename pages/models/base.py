@@ -27,6 +27,13 @@ class BasePageForm(WagtailAdminPageForm):
     it then carries the newer version's id, so pressing Publish again saves over it on purpose.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # A browser cuts text longer than `maxlength` without a word (a 300-character title
+            # pasted became 255); without it the form says how long the text is and what fits.
+            field.widget.attrs.pop("maxlength", None)
+
     def clean(self):
         cleaned_data = super().clean()
         newer = self.newer_revision_by_someone_else()

@@ -11,7 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, SourcesBlock, section_anchor
+from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, SourcesBlock, plain_block_errors, section_anchor
 from pages.dates import add_months
 from pages.fragments import guide_parts
 from pages.plain_language import PlainLanguagePanel
@@ -63,6 +63,13 @@ REQUIRED_FOR_PUBLISHING = {
 }
 
 
+NOT_REVIEWED_YET = (
+    "This guide has not been medically reviewed yet, so it cannot be published. Choose “Submit to Medical "
+    "review” from the menu beside Save draft: a medical reviewer checks it, and it then comes back to a "
+    "moderator to publish."
+)
+
+
 class GuidePageForm(BasePageForm):
     """Drafts may be incomplete; pressing Publish names each thing the guide still lacks.
 
@@ -76,14 +83,34 @@ class GuidePageForm(BasePageForm):
         if in_review and "author" in self.fields and "author" not in self.errors and not cleaned_data.get("author"):
             self.add_error("author", "A guide needs an author while it is reviewed for publishing.")
         if self.data.get("action-publish"):
+            not_reviewed = False
             for field, words in REQUIRED_FOR_PUBLISHING.items():
                 if field in self.errors:
                     continue
                 in_form = field in self.fields
                 value = cleaned_data.get(field) if in_form else getattr(self.instance, field)
-                if value is None:
-                    self.add_error(field if in_form else None, f"A guide needs {words} before it can be published.")
+                if value is None and in_form:
+                    self.add_error(field, f"A guide needs {words} before it can be published.")
+                elif value is None:
+                    not_reviewed = True
+            if not_reviewed:
+                # Only medical reviewers fill these in, so say how to reach them, not which field.
+                self.add_error(None, NOT_REVIEWED_YET)
+        self.describe_block_errors()
         return cleaned_data
+
+    def describe_block_errors(self):
+        """Each wrong block named in the message at the top, in place of Wagtail's "Validation error in
+        StreamBlock"; the error itself stays, so the editor still marks the block."""
+        for name in ("body", "sources"):
+            for error in self.errors.as_data().get(name, []):
+                if not hasattr(error, "block_errors"):
+                    continue
+                field = self.fields[name]
+                value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+                lines = plain_block_errors(field.block, error, value)
+                if lines:
+                    error.message = " ".join(lines)
 
 
 class MedicalReviewMixin(models.Model):
@@ -316,13 +343,17 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
             "inLanguage": "en-GB",
             "datePublished": self.first_published_at.isoformat() if self.first_published_at else None,
             "dateModified": self.last_published_at.isoformat() if self.last_published_at else None,
-            "lastReviewed": self.last_reviewed.isoformat(),
-            "reviewedBy": person_data(self.reviewed_by),
-            "author": person_data(self.author),
             "about": {"@type": "MedicalTherapy", "name": self.therapy_name},
             "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
             "publisher": {"@type": "MedicalOrganization", "name": clinic.clinic_name, "url": home_url},
         }
+        # A draft in preview may not have been credited or reviewed yet (published guides always are).
+        if self.last_reviewed:
+            page["lastReviewed"] = self.last_reviewed.isoformat()
+        if self.reviewed_by_id:
+            page["reviewedBy"] = person_data(self.reviewed_by)
+        if self.author_id:
+            page["author"] = person_data(self.author)
         if self.sources:
             page["citation"] = [source_data(block.value) for block in self.sources]
         faq = {

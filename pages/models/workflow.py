@@ -24,6 +24,10 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
     def get_form_for_action(self, action):
         return MedicalApprovalForm if action == "approve" else TaskStateCommentForm
 
+    def get_template_for_action(self, action):
+        # Approving a guide never published points the reviewer to the whole of it.
+        return "pages/admin/medical_approval_modal.html" if action == "approve" else ""
+
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
         mark_reviewed = kwargs.pop("mark_reviewed", False)

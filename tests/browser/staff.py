@@ -29,6 +29,9 @@ def sign_in(browser, site, username, viewport=None, lands_on="/admin/"):
     page.problems = []
     page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
     page.on("pageerror", lambda error: page.problems.append(str(error)))
+    # A refusal or failure from the site itself (an autosave answered 400, a preview 500) is a
+    # problem even where the page shows nothing; another origin's answers are not ours to judge.
+    page.on("response", lambda response: response.url.startswith(site) and note_failure(page, response))
     page.goto(site + "/admin/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -38,18 +41,40 @@ def sign_in(browser, site, username, viewport=None, lands_on="/admin/"):
     return page
 
 
-def open_editor(page, site, page_id):
-    """The page's editor, once it is ready for typing.
+def note_failure(page, response):
+    if response.status < 400:
+        return
+    try:
+        said = response.text()[:200]  # Wagtail's autosave says why in its JSON
+    except Exception:
+        said = ""  # the page moved on before the answer could be read
+    page.problems.append(f"{response.status} {response.request.method} {response.url} {said}".strip())
 
-    Wagtail notes the form's starting state about two seconds after the editor opens, and
-    autosaves only changes made after that; a person reading the page first never notices, so
-    wait, as they do, until it has (its w-unsaved controller holds the starting state and
-    autosave is active).
-    """
+
+def open_editor(page, site, page_id):
+    """The page's editor, once it is ready for typing."""
     page.goto(f"{site}/admin/pages/{page_id}/edit/")
+    wait_until_ready_for_typing(page)
+
+
+def open_new_guide_form(page, site, parent_id):
+    """The form for a new guide under `parent_id`, once it is ready for typing."""
+    page.goto(f"{site}/admin/pages/add/pages/guidepage/{parent_id}/")
+    wait_until_ready_for_typing(page)
+
+
+def wait_until_ready_for_typing(page):
+    """Wait until Wagtail has noted the form's starting state.
+
+    Wagtail notes it about two seconds after the form opens (its w-unsaved controller, once the
+    widgets have set themselves up), and autosaves only changes made after that: whatever was
+    typed before counts as the starting state. That is why the first autosave of a new guide
+    sometimes never came: the test had typed everything within those two seconds, and nothing
+    changed afterwards. A person reading the form first never notices; wait, as they do.
+    """
     page.wait_for_function(
         """() => {
-            const form = document.getElementById("page-edit-form");
+            const form = document.querySelector("form[data-edit-form]");
             const controller = (name) => window.wagtail.app.getControllerForElementAndIdentifier(form, name);
             const watcher = controller("w-unsaved"), autosave = controller("w-autosave");
             return watcher?.initialFormData !== undefined && autosave?.activeValue === true;

@@ -16,12 +16,14 @@ from tests.browser.staff import (
     choose_person,
     no_problems,
     open_editor,
+    open_new_guide_form,
     press_action,
     retype,
     sign_in,
     staff_member,
     type_into_rich_text,
     wait_for_autosave,
+    wait_until_ready_for_typing,
 )
 from tests.support import GUIDE_URL
 
@@ -36,6 +38,7 @@ def test_the_site_administrator_creates_a_guide_from_scratch_and_publishes_it(si
     page.goto(f"{site}/admin/pages/{GuidePage.objects.get().get_parent().id}/")  # Pages → All guides
     page.get_by_role("link", name="Add child page").first.click()
     page.wait_for_url("**/admin/pages/add/pages/guidepage/**")
+    wait_until_ready_for_typing(page)
 
     start_a_guide(page, "Preparing for Your Consultation", "What to bring")
     # A paragraph in the section just added.
@@ -97,7 +100,7 @@ def test_publish_pressed_while_the_first_autosave_is_creating_the_page_publishes
         held.append((route, route.fetch()))  # the server has created the page
 
     page.route("**/admin/pages/add/**", hold_the_autosaves_answer)
-    page.goto(f"{site}/admin/pages/add/pages/guidepage/{GuidePage.objects.get().get_parent().id}/")
+    open_new_guide_form(page, site, GuidePage.objects.get().get_parent().id)
     start_a_guide(page, "Published in a hurry", "A section")
     credit_the_guide(page)
     for tick in range(300):  # Wagtail autosaves a moment after typing stops; a busy machine is slower
