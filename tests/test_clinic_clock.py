@@ -12,6 +12,7 @@ import uuid
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.signals import request_finished
 from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import Site
@@ -74,7 +75,10 @@ def test_the_coordinators_email_gives_the_clinics_time_and_names_the_zone(seeded
     contact.coordinator_email = "coordinators@clinic.test"
     contact.save()
     request = RequestFactory().get("/consultation/", HTTP_HOST="localhost")
-    assert tell_coordinators(request, a_request())
+    tell_coordinators(request, a_request())
+    # The email goes once the patient has had their answer (consultations/notifications.py).
+    assert mail.outbox == []
+    request_finished.send(sender=None)
     (message,) = mail.outbox
     assert "arrived at 20:30 on 05 December 2026 (America/Mazatlan)" in message.body
     assert "UTC" not in message.body and "Ana" not in message.body

@@ -33,7 +33,7 @@ def test_json_ld_says_what_the_page_shows(soup):
     assert page["name"] == normalise(soup.h1.get_text())
     assert page["description"] == soup.select_one('meta[name="description"]')["content"]
     assert page["url"] == soup.select_one('link[rel="canonical"]')["href"] == BASE + GUIDE_URL
-    assert page["inLanguage"] == "en-GB" and soup.html["lang"] == "en-GB"
+    assert page["inLanguage"] == "en-US" and soup.html["lang"] == "en-US"
     credits = soup.select_one(".guide-credits")
     assert page["lastReviewed"] == credits.select_one("time")["datetime"] == "2025-08-26"
     assert page["datePublished"] == guide.first_published_at.isoformat()
@@ -99,7 +99,7 @@ def test_every_page_has_description_canonical_open_graph_and_twitter_tags(client
     assert soup.select_one('link[rel="canonical"]')["href"] == BASE + path
     og = {m["property"]: m["content"] for m in soup.select("meta[property^='og:']")}
     assert og["og:title"] and og["og:description"] == description and og["og:url"] == BASE + path
-    assert og["og:site_name"] == "Longevity Medical Institute" and og["og:locale"] == "en_GB"
+    assert og["og:site_name"] == "Longevity Medical Institute" and og["og:locale"] == "en_US"
     assert og["og:type"] == ("article" if path == GUIDE_URL else "website")
     twitter = {m["name"]: m["content"] for m in soup.select("meta[name^='twitter:']")}
     assert twitter["twitter:card"] == "summary" and twitter["twitter:description"] == description

@@ -28,6 +28,7 @@ REDIS_URL = "redis://127.0.0.1:6379/9"
 FIELDS = {
     "csrfmiddlewaretoken",
     "form_token",
+    "from_guide",  # the guide the patient came from; empty here
     "website",
     "full_name",
     "email",

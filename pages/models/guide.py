@@ -340,7 +340,7 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
             "name": self.title,
             "description": self.summary,
             "url": url,
-            "inLanguage": "en-GB",
+            "inLanguage": "en-US",
             "datePublished": self.first_published_at.isoformat() if self.first_published_at else None,
             "dateModified": self.last_published_at.isoformat() if self.last_published_at else None,
             "about": {"@type": "MedicalTherapy", "name": self.therapy_name},
