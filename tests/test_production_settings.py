@@ -143,7 +143,16 @@ def test_a_database_that_does_not_answer_holds_a_worker_for_seconds_not_for_guni
     result = run_with(postgres, database)
     assert result.returncode == 0, result.stderr
     options = eval(result.stdout)  # noqa: S307 - the repr of a dict of strings and numbers, printed above
-    assert options == {"sslmode": "require", "connect_timeout": 3, "options": "-c statement_timeout=5000"}
+    assert options == {
+        "sslmode": "require",
+        "connect_timeout": 3,
+        "options": "-c statement_timeout=5000",
+        "tcp_user_timeout": 5000,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+    }
     result = run_with({**postgres, "DATABASE_STATEMENT_TIMEOUT_SECONDS": "2"}, database)
     assert "-c statement_timeout=2000" in result.stdout
     result = run_with({**postgres, "DATABASE_STATEMENT_TIMEOUT_SECONDS": "forever"})

@@ -62,6 +62,10 @@ DATABASE_STATEMENT_TIMEOUT_SECONDS = _seconds("DATABASE_STATEMENT_TIMEOUT_SECOND
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     _options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT_SECONDS
+    # A connection already open when the database host drops off the network (nothing acknowledged
+    # any more) is given up after the same time as a statement, not left to gunicorn's timeout.
+    _options["tcp_user_timeout"] = int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)
+    _options.update(keepalives=1, keepalives_idle=30, keepalives_interval=5, keepalives_count=3)
     _statement_timeout = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
     _options["options"] = f"{_options.get('options', '')} {_statement_timeout}".strip()
 
