@@ -179,8 +179,10 @@ def test_the_preview_panel_shows_the_guide_as_patients_will_see_it(site, chromiu
     page.locator("#id_title").fill("A title seen in the preview")
     page.get_by_role("button", name="Toggle preview").click()
     preview = page.frame_locator("iframe[title='Preview']").first
-    preview.get_by_role("heading", level=1, name="A title seen in the preview").wait_for(timeout=20_000)
-    assert preview.get_by_role("heading", level=2, name="Understanding How NK Cell Therapy Works").is_visible()
+    # Wagtail draws each preview in a fresh iframe and swaps it in, so the old one may still be
+    # there for a moment: wait for the headings rather than read them once.
+    expect(preview.get_by_role("heading", level=1, name="A title seen in the preview")).to_be_visible(timeout=20_000)
+    expect(preview.get_by_role("heading", level=2, name="Understanding How NK Cell Therapy Works")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "editor-preview.png")
     assert no_problems(page) == []
     page.context.close()
