@@ -134,8 +134,14 @@ class FigureBlock(blocks.StructBlock):
     )
     image = ImageBlock(required=False, help_text="An image from the library, shown instead of the drawing.")
     caption = blocks.CharBlock(help_text="A short title shown under the picture.")
+    # A library image carries its own alt text (asked for just above), so a description is asked
+    # for only with a drawing, which has none; with an image it is an optional longer text.
     description = blocks.TextBlock(
-        help_text="What the picture shows, in words, for people who cannot see it. Shown under the caption.",
+        required=False,
+        help_text=(
+            "What the drawing shows, in words, for people who cannot see it. Needed with a drawing; "
+            "with an image, its alt text says this and a description here is optional. Shown under the caption."
+        ),
     )
 
     def clean(self, value):
@@ -149,6 +155,10 @@ class FigureBlock(blocks.StructBlock):
                 block_errors={"illustration": ValidationError("Choose a drawing or an image for the figure.")}
             )
         image = value.get("image")
+        if not image and not (value.get("description") or "").strip():
+            raise StructBlockValidationError(
+                block_errors={"description": ValidationError("Say in words what the drawing shows.")}
+            )
         if image and (image.decorative or not (image.contextual_alt_text or "").strip()):
             raise StructBlockValidationError(
                 block_errors={"image": ValidationError("An image in a guide needs alt text that says what it shows.")}

@@ -61,7 +61,9 @@ def seed_with_second_guide():
     seed(guide_paths=[FIXTURES / "guides" / "nk-cell-therapy.yaml", TEST_FIXTURES / "guides" / "second-guide.yaml"])
 
 
-def add_figure_to_second_guide(name="blood-test.jpg", **photo):
+def add_figure_to_second_guide(
+    name="blood-test.jpg", description="A nurse takes a small sample of blood from the arm.", **photo
+):
     """An editor's uploaded photo as a figure in the second guide's first section, published.
 
     The seed files carry only the drawings kept with the site, so the upload is made here.
@@ -84,7 +86,7 @@ def add_figure_to_second_guide(name="blood-test.jpg", **photo):
                 "illustration": "",
                 "image": {"image": image.pk, "alt_text": ALT_TEXT, "decorative": False},
                 "caption": "A blood test",
-                "description": "A nurse takes a small sample of blood from the arm.",
+                "description": description,
             },
         }
     )
@@ -265,3 +267,40 @@ def test_a_media_storage_that_never_answers_costs_the_guide_its_picture_briefly_
     # What was drawn without the picture is not kept: once the storage is back, the picture is too.
     assert response.headers.get("X-Page-Cache") is None
     assert figure_picture(client).find("img")["alt"] == ALT_TEXT
+
+
+def test_a_figure_with_a_library_image_asks_only_for_its_alt_text(client, db):
+    """Issue 18: "Alt text" and a required "Description" asked twice for the same thing."""
+    from pages.blocks import FigureBlock
+    from pages.models import GuidePage
+
+    seed_with_second_guide()
+    add_figure_to_second_guide(description="")
+    figure = next(
+        block.value
+        for section in GuidePage.objects.get(slug="second-test-guide").body
+        for block in section.value["content"]
+        if block.block_type == "figure"
+    )
+    assert FigureBlock().clean(figure)["description"] == ""  # publishing accepts it
+
+    cache.clear()
+    page = BeautifulSoup(client.get(SECOND_GUIDE_URL).content, "html.parser")
+    shown = page.select_one("figure.figure")
+    assert shown.find("img")["alt"] == ALT_TEXT
+    assert shown.select_one(".figure__caption strong").get_text() == "A blood test"
+    assert shown.select(".figure__description") == []  # no empty text for a screen reader to land on
+
+
+def test_a_drawing_without_a_description_is_refused_on_the_description(db):
+    from django.core.exceptions import ValidationError
+
+    from pages.blocks import FigureBlock
+
+    block = FigureBlock()
+    value = block.to_python({"illustration": "nk-cell-therapy-stages", "caption": "Three stages", "description": "  "})
+    with pytest.raises(ValidationError) as refused:
+        block.clean(value)
+    assert {
+        name: [str(e.message) for e in errors.error_list] for name, errors in refused.value.block_errors.items()
+    } == {"description": ["Say in words what the drawing shows."]}
