@@ -30,6 +30,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, models, transaction
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision
@@ -112,7 +113,8 @@ def write_backup(output_dir):
         "files": file_names,
     }
 
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S-%f")
+    # Named by the clinic's clock (TIME_ZONE), with its UTC offset, as the operator reads the list.
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f%z")
     path = output_dir / f"lmi-backup-{stamp}.tar.gz"
     # Written under a temporary name and renamed at the end: a failed backup leaves no file that looks complete.
     with tempfile.NamedTemporaryFile(dir=output_dir, prefix=".partial-", suffix=".tar.gz", delete=False) as partial:

@@ -160,3 +160,22 @@ def test_a_backup_is_the_site_at_one_moment_even_while_staff_edit(transactional_
     assert EDITED_DURING_BACKUP not in data
     assert not [entry for entry in page_log if EDITED_DURING_BACKUP in json.dumps(entry)]
     assert manifest["counts"]["pages.person"] == 2
+
+
+def test_a_backup_is_named_by_the_clinics_clock_with_its_offset(db, tmp_path):
+    """Issue 18: backup names were UTC while the clinic and its staff read Los Cabos time."""
+    import datetime
+    import re
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    seed()
+    before = datetime.datetime.now(ZoneInfo("America/Mazatlan"))
+    out = io.StringIO()
+    call_command("backup_content", output_dir=str(tmp_path), stdout=out)
+    name = Path(out.getvalue().strip()).name
+    stamp = re.fullmatch(r"lmi-backup-(\d{8}-\d{6})-\d{6}([+-]\d{4})\.tar\.gz", name)
+    assert stamp, name
+    assert stamp.group(2) == before.strftime("%z") == "-0700"
+    named = datetime.datetime.strptime(stamp.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=ZoneInfo("America/Mazatlan"))
+    assert abs((named - before).total_seconds()) < 60
