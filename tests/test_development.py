@@ -65,6 +65,9 @@ def make_run(tmp_path, **variables):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # A terminal's shell starts make with Ctrl+C's default action; a test runner started in the
+        # background (nohup, `&`) passes on "ignore Ctrl+C", and make run would then never stop.
+        preexec_fn=lambda: [signal.signal(signum, signal.SIG_DFL) for signum in (signal.SIGINT, signal.SIGQUIT)],
     )
     try:
         deadline = time.monotonic() + 180
@@ -79,8 +82,18 @@ def make_run(tmp_path, **variables):
         yield process, port, database_url
     finally:
         os.killpg(process.pid, signal.SIGINT)  # Ctrl+C in the terminal
-        process.wait(timeout=30)
-        log.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Say which process would not stop, then stop them all so nothing outlives the test.
+            left = subprocess.run(
+                ["ps", "-o", "pid,stat,etime,wchan:20,args", "-g", str(process.pid)], capture_output=True, text=True
+            )
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+            raise AssertionError(f"make run did not stop within 30 s of Ctrl+C:\n{left.stdout}") from None
+        finally:
+            log.close()
 
 
 def test_make_run_serves_the_site_with_scheduled_publishing_beside_it_and_stops_both(tmp_path):
