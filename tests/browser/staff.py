@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 PASSWORD = "a-long-browser-password"
 # Screenshots of the editor for docs/editing.md ("Editing guides"), retaken by every run of the tests.
@@ -95,7 +96,11 @@ def retype(field, text):
 
 def wait_for_autosave(page):
     """Wagtail saves a draft by itself shortly after typing stops, and says "Saved"."""
-    page.locator("#w-autosave-indicator").get_by_text("Saved", exact=True).wait_for(state="visible", timeout=20_000)
+    try:
+        page.locator("#w-autosave-indicator").get_by_text("Saved", exact=True).wait_for(state="visible", timeout=20_000)
+    except PlaywrightTimeoutError:
+        # Say what the site answered (an autosave refused says why in its JSON), not only that it waited.
+        raise AssertionError(f"no autosave within 20 s; the site's refusals: {page.problems}") from None
 
 
 def press_action(page, name):
