@@ -20,8 +20,8 @@ from pages.models import GuidePage
 
 from . import notifications, protection
 from .forms import NOT_SURE, ConsultationRequestForm
-from .frame import contact_settings, site_frame
-from .models import ConsultationRequest
+from .models.contact import contact_settings
+from .models.request import ConsultationRequest
 
 logger = logging.getLogger(__name__)
 
@@ -94,14 +94,9 @@ def _render_form(page, request, form, form_token, refusal="", status=200):
         form_token=form_token,
         refusal=refusal,
         honeypot_field=protection.HONEYPOT_FIELD,
-        privacy_url=_privacy_url(request),
     )
     response.status_code = status
     return response
-
-
-def _privacy_url(request):
-    return site_frame(request)["privacy_url"]
 
 
 def _receive(page, request):
