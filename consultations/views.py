@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
-from pages.cache import cached_until_content_changes
+from lmi_site.keeping import until_content_changes
 from pages.models import GuidePage
 
 from . import notifications, protection
@@ -47,7 +47,7 @@ def published_treatments():
 
     Kept until content changes, so the form can come back with a patient's answers while the
     database is away (_could_not_store)."""
-    return cached_until_content_changes("consultation-treatments", _treatments_from_database)
+    return until_content_changes("consultation-treatments", _treatments_from_database)
 
 
 def _treatments_from_database():

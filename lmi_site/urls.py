@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from delivery.views import health
 from lmi_site import uploads
 from lmi_site import views as site_views
 from pages import views
@@ -23,7 +24,7 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("healthz", site_views.health, name="health"),
+    path("healthz", health, name="health"),
     path("favicon.ico", site_views.favicon, name="favicon"),
 ]
 

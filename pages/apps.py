@@ -7,11 +7,6 @@ class PagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pages import fragments
-        from pages.cache import connect_signals
-
-        connect_signals()
-        fragments.connect_signals()
         from pages import images
 
         images.register()

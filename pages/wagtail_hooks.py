@@ -15,7 +15,6 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from pages.admin_views import GuideReviewReportView, mark_reviewed_view, plain_language_report
-from pages.cache import mark_servable
 from pages.models import Person
 from pages.reminders import send_review_reminders_view
 from pages.review import (
@@ -159,11 +158,6 @@ def register_review_report_menu_item():
 def register_plain_language_report_menu_item():
     # Everyone who works on guides' words sees how plain they are (the same roles as review dates).
     return ReviewReportMenuItem("Plain language", reverse("plain_language_report"), icon_name="glasses", order=55)
-
-
-# Marks the pages Wagtail serves to readers, the only responses the page cache may store.
-# A high order puts it innermost, after Wagtail's own view-restriction check has passed.
-hooks.register("on_serve_page", mark_servable, order=100)
 
 
 # --- a new guide published while its first autosave is still on its way -------------------------

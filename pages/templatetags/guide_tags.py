@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import PageViewRestriction
 
-from pages.cache import cached_until_content_changes
+from lmi_site.keeping import until_content_changes
 from pages.models import GuideIndexPage
 from pages.rich_text import is_safe_link_url, render_rich_text
 
@@ -29,9 +29,7 @@ def guide_index_url(context):
         return _guide_index_url(None)
     cached = getattr(request, "_guide_index_url", None)
     if cached is None:
-        cached = cached_until_content_changes(
-            f"guide-index-url:{request.get_host()}", lambda: _guide_index_url(request)
-        )
+        cached = until_content_changes(f"guide-index-url:{request.get_host()}", lambda: _guide_index_url(request))
         request._guide_index_url = cached
     return cached
 

@@ -48,10 +48,13 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_cache_control
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from consultations.models import ClinicContactSettings
+from delivery.http import Representations, accepted_encoding, compress, make_private
 from lmi_site.shared_cache import renewed_after_outage
-from pages.http import Representations, accepted_encoding, compress, make_private
+from pages.models import ClinicSettings, Person
 
 logger = logging.getLogger(__name__)
 
@@ -145,16 +148,12 @@ def mark_servable(serve_next):
 
 def connect_signals():
     """Everything a page shows: its own content and place in the tree, who can see it, the
-    people and clinic settings it displays, and the site it belongs to."""
-    from wagtail.models import PageViewRestriction, Site
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    from pages.models import ClinicSettings, Person
-
+    people, clinic settings and contact details it displays, and the site it belongs to."""
     page_published.connect(content_changed, dispatch_uid="pagecache-published")
     page_unpublished.connect(content_changed, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(content_changed, dispatch_uid="pagecache-moved")
-    shown_on_pages = [Person, ClinicSettings, Site, PageViewRestriction]
+    # The clinic's contact details are in every page's footer: a change must reach every page at once.
+    shown_on_pages = [Person, ClinicSettings, ClinicContactSettings, Site, PageViewRestriction]
     # A page's own saves are drafts until page_published; what patients see changes only then.
     for model in shown_on_pages:
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-saved-{model.__name__}")
@@ -186,7 +185,7 @@ def response_storable(request, response):
 
 
 # The project's apps whose Python draws pages; templates are found in templates/ and each app's own.
-SITE_APPS = ("lmi_site", "pages", "consultations", "feedback", "searches")
+SITE_APPS = ("lmi_site", "pages", "consultations", "feedback", "searches", "delivery")
 
 
 def site_version():
@@ -274,7 +273,7 @@ class PageCacheMiddleware:
     """Serve anonymous readers from the page cache; sits just inside WhiteNoise (see settings).
 
     It also decides what leaves the app for every response below it: compression and ETag
-    (pages/http.py), and Cache-Control: public for pages every reader shares, private and
+    (delivery/http.py), and Cache-Control: public for pages every reader shares, private and
     no-store wherever someone is signed in or posting, and private for anything else that did
     not say (search results, error pages)."""
 
@@ -332,5 +331,5 @@ class PageCacheMiddleware:
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True)
         if not _has_session(request) and not _used_csrf_token(request) and not response.cookies:
-            compress(request, response)  # nothing secret in it to leak (see pages/http.py)
+            compress(request, response)  # nothing secret in it to leak (see delivery/http.py)
         return response

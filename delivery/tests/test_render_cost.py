@@ -10,7 +10,7 @@ from PIL import Image as PillowImage
 from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
-from pages import cache, fragments
+from delivery import cache, fragments
 from pages.models import GuidePage
 from tests.admin_forms import block_form_data
 from tests.support import GUIDE_URL

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from pages.cache import _key, _lookup, page_cache
-from pages.http import BEST_BROTLI_QUALITY, accepted_encoding
+from delivery.cache import _key, _lookup, page_cache
+from delivery.http import BEST_BROTLI_QUALITY, accepted_encoding
 from tests.support import GUIDE_URL
 
 PUBLIC_PAGES = ["/", "/guides/", GUIDE_URL]

@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.test import Client
 from wagtail.models import Page, PageViewRestriction
 
-from pages import cache as cache_module
-from pages.cache import GENERATION_KEY, _key, _store, page_cache, response_storable
+from delivery import cache as cache_module
+from delivery.cache import GENERATION_KEY, _key, _store, page_cache, response_storable
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
 from tests.support import GUIDE_URL, visible_text
 
@@ -175,7 +175,7 @@ def test_a_copy_rendered_before_a_change_but_stored_after_it_is_never_served(cli
 
 
 def test_after_a_deploy_no_page_the_old_code_drew_is_served(client, seeded, monkeypatch):
-    # A deploy changes the site's templates, code or stylesheet (pages.cache.site_version); a copy
+    # A deploy changes the site's templates, code or stylesheet (delivery.cache.site_version); a copy
     # drawn by the old code would point at a stylesheet the new one no longer has.
     primed(client)
     monkeypatch.setattr(cache_module, "SITE_VERSION", "the-next-deploy")

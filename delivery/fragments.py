@@ -7,7 +7,7 @@ the contents list, the reading time and the FAQ's JSON-LD. All of these depend o
 - the published revision's content: a revision is never changed once saved, so its id (with the
   time it was published) names it;
 - the site's code: templates, Python and static files, hashed once when the process starts
-  (pages.cache.SITE_VERSION; a deploy changes it);
+  (delivery.cache.SITE_VERSION; a deploy changes it);
 - the images the body shows: a token replaced whenever any image is saved or deleted.
 
 They are kept under a key made of exactly those three, never under anything that can change
@@ -20,38 +20,27 @@ the template chooses and expire by time, which would have to be invalidated by h
 """
 
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
+from delivery.cache import SITE_VERSION, page_cache
 from lmi_site.shared_cache import renewed_after_outage
-from pages.cache import SITE_VERSION, page_cache
 from pages.images import figures_left_out
+from pages.models.guide import GuideParts
 
 # Deleted when Redis answers again after an outage, like the page generation (lmi_site/shared_cache.py).
 IMAGES_TOKEN_KEY = renewed_after_outage("fragments:images-token")
 
 
-@dataclass(frozen=True)
-class GuideParts:
-    body_html: SafeString
-    sections: list  # (heading, anchor) of each section
-    reading_time_minutes: int
-    faq: list  # (question, answer as plain text)
-
-
 def _work_out(guide):
-    return GuideParts(
-        body_html=mark_safe("".join(block.render_as_block() for block in guide.body)),
-        sections=guide.sections(),
-        reading_time_minutes=guide.reading_time_minutes(),
-        faq=guide.faq_answers(),
-    )
+    return guide.work_out_parts()
 
 
 def guide_parts(guide, request):
-    """The guide's derived parts: kept by published revision when it is served live."""
+    """The guide's derived parts: kept by published revision when it is served live.
+
+    The "keep_guide_parts" Wagtail hook (delivery/wagtail_hooks.py) that GuidePage.drawn_parts asks."""
     revision_id = guide.live_revision_id
     if not revision_id or not guide.last_published_at or getattr(request, "is_preview", False):
         return _work_out(guide)

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from pages import cache as cache_module
+from delivery import cache as cache_module
 from pages.models import ClinicSettings, GuidePage
 from tests.support import GUIDE_URL
 
@@ -35,7 +35,7 @@ class PurgeRecorder(BaseHTTPRequestHandler):
 
 @pytest.fixture(autouse=True)
 def no_second_purge_after_the_test():
-    """The second purge (pages/cache.py) fires seconds later, when this test's proxy is gone."""
+    """The second purge (delivery/cache.py) fires seconds later, when this test's proxy is gone."""
     yield
     pending = cache_module._second_purge["timer"]
     if pending is not None:
@@ -55,7 +55,7 @@ def proxy():
 
 def frontend_cache_settings(address):
     host, port = address
-    return {"proxy": {"BACKEND": "pages.frontend_cache.TimeLimitedHTTPBackend", "LOCATION": f"http://{host}:{port}"}}
+    return {"proxy": {"BACKEND": "delivery.frontend_cache.TimeLimitedHTTPBackend", "LOCATION": f"http://{host}:{port}"}}
 
 
 @pytest.fixture
@@ -145,5 +145,5 @@ def settings_with(environment):
 def test_the_purge_is_switched_on_by_naming_the_proxy_in_the_environment():
     assert settings_with({}) == "None"
     configured = settings_with({"FRONTEND_CACHE_PURGE_URL": "http://127.0.0.1:6081"})
-    assert "pages.frontend_cache.TimeLimitedHTTPBackend" in configured
+    assert "delivery.frontend_cache.TimeLimitedHTTPBackend" in configured
     assert "'LOCATION': 'http://127.0.0.1:6081'" in configured
