@@ -57,6 +57,11 @@ EXCLUDED = [
 ]
 
 
+# Models that moved to another app since a backup may have been made: (old app, model) -> new app.
+# A backup names models and content types by app label; a restore reads the old names as the new.
+MOVED_MODELS = {("pages", "medicalreviewtask"): "medical_review"}
+
+
 class BackupError(Exception):
     """A backup cannot be made or restored; the message says why. Nothing was changed."""
 
@@ -175,7 +180,26 @@ def read_backup(path):
             if member is None:
                 raise BackupError(f"{path}: damaged backup (the file {name!r} is listed but not inside)")
             files[name] = archive.extractfile(member).read()
-    return manifest, data, page_log, files
+    data = json.dumps(_with_moved_models(json.loads(data)))
+    return _with_moved_models(manifest), data, _with_moved_models(page_log), files
+
+
+def _with_moved_models(value):
+    """A backup's parsed JSON with every moved model named by its new app."""
+    if isinstance(value, dict):
+        renamed = {key: _with_moved_models(item) for key, item in value.items()}
+        app_label, _, model = str(renamed.get("model", "")).partition(".")
+        if (app_label, model) in MOVED_MODELS:
+            renamed["model"] = f"{MOVED_MODELS[app_label, model]}.{model}"
+        return renamed
+    if isinstance(value, list):
+        # A content type's natural key [app, model], or a permission's [codename, app, model].
+        if len(value) in (2, 3) and all(isinstance(item, str) for item in value):
+            app_label, model = value[-2:]
+            if (app_label, model) in MOVED_MODELS:
+                return [*value[:-2], MOVED_MODELS[app_label, model], model]
+        return [_with_moved_models(item) for item in value]
+    return value
 
 
 def pages_beyond_migrate():

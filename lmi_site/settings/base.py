@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "feedback",
     "searches",
     "consultations",
+    "medical_review",
     # After the apps whose pages it serves; it has no templates of its own to shadow theirs.
     "delivery",
     "wagtail.contrib.settings",

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from pages.review import ReviewRefused, check_mark_reviewed, guides_with_review_dates, human_date
+from medical_review.review import ReviewRefused, check_mark_reviewed, guides_with_review_dates, human_date
 
 
 @dataclass
@@ -88,4 +88,4 @@ def send_review_reminders_view(request):
             messages.info(request, "No guide is overdue for medical review, so no reminder was sent.")
         return redirect(reverse("guide_review_report"))
     rows = [(guide, reviewer_account(guide)) for guide in guides]
-    return TemplateResponse(request, "pages/admin/send_review_reminders.html", {"rows": rows})
+    return TemplateResponse(request, "medical_review/send_review_reminders.html", {"rows": rows})

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from pages.models import GuidePage, MedicalReviewTask, Person
-from pages.review import REVIEW_LOG_ACTION
+from medical_review.models import MedicalReviewTask
+from medical_review.review import REVIEW_LOG_ACTION
+from pages.models import GuidePage, Person
 from tests.test_admin_editing import edit_form_data
 
 OLD_DATE = datetime.date(2025, 8, 26)

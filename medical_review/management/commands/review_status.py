@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.reminders import remind
-from pages.review import guides_with_review_dates, human_date
+from medical_review.reminders import remind
+from medical_review.review import guides_with_review_dates, human_date
 
 
 class Command(BaseCommand):

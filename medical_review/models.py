@@ -4,6 +4,8 @@ from django.db import transaction
 from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask
 
+from medical_review.review import stamp_in_workflow
+
 
 class MedicalApprovalForm(TaskStateCommentForm):
     mark_reviewed = forms.BooleanField(
@@ -26,14 +28,12 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
 
     def get_template_for_action(self, action):
         # Approving a guide never published points the reviewer to the whole of it.
-        return "pages/admin/medical_approval_modal.html" if action == "approve" else ""
+        return "medical_review/medical_approval_modal.html" if action == "approve" else ""
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
         mark_reviewed = kwargs.pop("mark_reviewed", False)
         if action_name == "approve":
-            from pages.review import stamp_in_workflow
-
             guide = task_state.workflow_state.content_object.specific
             if mark_reviewed:
                 candidate = stamp_in_workflow(guide, user, note=kwargs.get("comment", "")).as_object()
@@ -50,5 +50,7 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
         return "Medical reviewers approve the guide and can mark it as medically reviewed in the same step"
 
     class Meta:
+        # Made in pages and moved here (medical_review/migrations/0001): the table keeps its name and rows.
+        db_table = "pages_medicalreviewtask"
         verbose_name = "medical review task"
         verbose_name_plural = "medical review tasks"

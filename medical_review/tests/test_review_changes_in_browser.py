@@ -3,8 +3,8 @@
 import pytest
 
 from feedback.models import GuideFeedback
+from medical_review.review import mark_reviewed
 from pages.models import GuidePage, Person
-from pages.review import mark_reviewed
 from tests.browser.staff import sign_in, staff_member
 from tests.browser.support import shot
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 from wagtail.signals import page_published
 
+from medical_review.review import REVIEW_LOG_ACTION
 from pages.models import GuidePage, Person
-from pages.review import REVIEW_LOG_ACTION
 from tests.support import GUIDE_URL, normalise
 
 TODAY = timezone.localdate

@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from wagtail.log_actions import log
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from pages.models import ClinicSettings, GuidePage, Person
 from pages.models.guide import MARK_REVIEWED_PERMISSION, SOURCE_CHECK_DAYS
 from pages.models.people import display_name
+from pages.roles import WORKS_ON_GUIDES, works_on_guides
 
+# Stored in every guide's history under this name since before the app had its own room: kept.
 REVIEW_LOG_ACTION = "pages.mark_reviewed"
 DATE_STYLE = "j F Y"  # the one way the site writes dates: 26 August 2025
 
@@ -28,15 +29,12 @@ class ReviewRefused(Exception):
 
 
 # Staff who work on pages see which guides are due for review (dashboard panel, report).
-SEES_REVIEW_DATES = ["add", "change", "publish"]
+SEES_REVIEW_DATES = WORKS_ON_GUIDES
+can_see_review_dates = works_on_guides
 
 
 def human_date(day):
     return format_date(day, DATE_STYLE) if day else ""
-
-
-def can_see_review_dates(user):
-    return PagePermissionPolicy().user_has_any_permission(user, SEES_REVIEW_DATES)
 
 
 def can_mark_reviewed(user, page):

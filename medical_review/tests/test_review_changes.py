@@ -7,8 +7,8 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from medical_review.review import mark_reviewed
 from pages.models import GuidePage, Person
-from pages.review import mark_reviewed
 from tests.support import normalise
 
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class MedicalReviewConfig(AppConfig):
+    """The clinic's medical review of guides: the review rules and status, "Mark as reviewed", the workflow
+    task, the review report, reminders and the review_status command.
+
+    It may import pages and lmi_site's groundwork; pages never imports it (it attaches through Wagtail hooks).
+    """
+
+    name = "medical_review"
+    verbose_name = "Medical review"
+    default_auto_field = "django.db.models.BigAutoField"
