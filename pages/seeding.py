@@ -25,6 +25,7 @@ from wagtail.models import DraftStateMixin, Locale, Page, Site
 
 from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
+from pages.models.base import pages_beyond_migrate
 from pages.roles import setup_roles_and_workflow
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -592,8 +593,6 @@ def site_content_found():
     Pages beyond migrate's placeholders, or any page's history: a site whose pages were all
     deleted on purpose keeps its history, and is not built again."""
     from wagtail.models import PageLogEntry
-
-    from pages.backup import pages_beyond_migrate
 
     found = []
     for label, queryset in (("pages", pages_beyond_migrate()), ("page history entries", PageLogEntry.objects.all())):

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "searches",
     "consultations",
     "medical_review",
+    "backup",
     # After the apps whose pages it serves; it has no templates of its own to shadow theirs.
     "delivery",
     "wagtail.contrib.settings",

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from backup import backup
 from medical_review.models import MedicalReviewTask
-from pages import backup
 from pages.models import GuidePage
 from pages.roles import MEDICAL_REVIEWERS, REVIEW_TASK_NAME, WORKFLOW_NAME
 from pages.seeding import seed

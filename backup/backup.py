@@ -33,7 +33,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Revision
+from wagtail.models import Revision
+
+from pages.models.base import pages_beyond_migrate
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -200,11 +202,6 @@ def _with_moved_models(value):
                 return [*value[:-2], MOVED_MODELS[app_label, model], model]
         return [_with_moved_models(item) for item in value]
     return value
-
-
-def pages_beyond_migrate():
-    # migrate makes the root page and Wagtail's "Welcome" placeholder; anything more is content.
-    return Page.objects.exclude(depth=1).exclude(depth=2, content_type__app_label="wagtailcore")
 
 
 def content_in_database():

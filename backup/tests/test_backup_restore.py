@@ -18,10 +18,10 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry
 
-from pages.backup import read_backup, write_backup
+from backup.backup import read_backup, write_backup
+from backup.tests.snapshot import site_snapshot
 from pages.models import GuidePage, Person
 from pages.seeding import seed
-from tests.backup_snapshot import site_snapshot
 from tests.test_admin_editing import edit_form_data
 from tests.test_uploads import jpeg_with_gps
 from tests.throwaway import throwaway_database
@@ -63,7 +63,7 @@ def build_site(client):
 
 
 SNAPSHOT = (
-    "import django, json; django.setup(); from tests.backup_snapshot import site_snapshot; "
+    "import django, json; django.setup(); from backup.tests.snapshot import site_snapshot; "
     "print(json.dumps(site_snapshot(), default=str, sort_keys=True))"
 )
 

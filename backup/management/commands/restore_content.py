@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.backup import BackupError, restore_backup
+from backup.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

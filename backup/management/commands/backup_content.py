@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.backup import BackupError, write_backup
+from backup.backup import BackupError, write_backup
 
 
 class Command(BaseCommand):
