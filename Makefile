@@ -41,7 +41,7 @@ run: seed
 	$(BIN)/python manage.py publish_on_schedule --every $(SCHEDULE_CHECK_SECONDS) & scheduler=$$!; trap 'kill $$scheduler' EXIT; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make serve: the production server and scheduled publishing; a new, empty database gets the clinic's site. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README).
+## make serve: the production server and scheduled publishing; a new, empty database gets the clinic's site. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see docs/deploy.md).
 serve: $(BIN)/.installed-production
 	$(PRODUCTION) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(PRODUCTION) $(BIN)/python manage.py migrate --noinput

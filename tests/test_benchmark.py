@@ -1,4 +1,4 @@
-"""The benchmark measures what it says it does, and the README carries its figures.
+"""The benchmark measures what it says it does, and docs/performance.md carries its figures.
 
 Speed itself is measured by `make bench` (a script, not a timed test); what is tested here is
 that each scenario is what its name claims, against production settings under gunicorn.
@@ -28,9 +28,9 @@ def test_each_benchmark_scenario_is_what_its_name_says(transactional_db, tmp_pat
         check_scenarios(base, static_file_path())
 
 
-def test_the_readme_has_a_figure_for_every_scenario_and_names_the_machine():
-    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
-    figures = readme[readme.index("Latest figures") :]
+def test_the_performance_page_has_a_figure_for_every_scenario_and_names_the_machine():
+    page = (Path(settings.BASE_DIR) / "docs" / "performance.md").read_text(encoding="utf-8")
+    figures = page[page.index("Latest figures") :]
     assert re.match(r"Latest figures, \d{4}-\d\d-\d\d \d\d:\d\d UTC, on a \d+-core ", figures)
     for name in scenarios("/static/css/site.css"):
         row = rf"\| {re.escape(name)} \| \d+ \| \d+\.\d\d \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \|"

@@ -149,9 +149,9 @@ def test_a_guide_above_the_target_still_publishes(staff_client, guide):
     assert guide_readability(GuidePage.objects.get()).overall.above_target
 
 
-def test_the_readme_shows_the_seeded_guides_figures(guide):
-    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
-    table = readme.split("## Trusted health information\n")[1].split("| part | grade |")[1]
+def test_the_docs_show_the_seeded_guides_figures(guide):
+    page = (settings.BASE_DIR / "docs" / "patients.md").read_text(encoding="utf-8")
+    table = page.split("## Trusted health information\n")[1].split("| part | grade |")[1]
     rows = [line.strip("|").split("|") for line in table.splitlines()[2:] if line.startswith("|")]
     readability = guide_readability(guide)
     expected = [
@@ -159,4 +159,4 @@ def test_the_readme_shows_the_seeded_guides_figures(guide):
         for part in [readability.overall] + readability.sections
     ]
     assert [[cell.strip() for cell in row] for row in rows] == expected
-    assert f"The longest sentence has {readability.overall.longest[0][0]} words." in readme
+    assert f"The longest sentence has {readability.overall.longest[0][0]} words." in page

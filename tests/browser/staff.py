@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 PASSWORD = "a-long-browser-password"
-# Screenshots of the editor for the README's "Editing guides", retaken by every run of the tests.
+# Screenshots of the editor for docs/editing.md ("Editing guides"), retaken by every run of the tests.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 

@@ -1,4 +1,4 @@
-"""Delete closed consultation requests whose retention period has passed (run daily from cron; see README)."""
+"""Delete closed consultation requests whose retention period has passed (run daily from cron; see docs/consultations.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

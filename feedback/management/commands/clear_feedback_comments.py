@@ -1,4 +1,4 @@
-"""Clear the words of feedback comments past their time (run daily from cron; see README)."""
+"""Clear the words of feedback comments past their time (run daily from cron; cron line in docs/consultations.md)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError

@@ -15,7 +15,7 @@ ADVISORY_LOCK_ID = 7_160_901
 
 class Command(BaseCommand):
     help = (
-        "Publish and unpublish pages at the times staff chose under “Go live at” and “Expiry”, checking "
+        "Publish and unpublish pages at the times staff chose under “Go live date/time” and “Expiry date/time” (Set schedule), checking "
         "every --every seconds until stopped. `make run` and `make serve` start it beside the site. "
         "Several instances may run it: on PostgreSQL only one at a time does the work."
     )
