@@ -2,12 +2,8 @@ from django.apps import AppConfig
 
 
 class DeliveryConfig(AppConfig):
-    """How pages reach readers fast: the page cache and its invalidation, compression and validators,
-    routing shortcuts, kept fragments, caching-proxy purges and /healthz.
-
-    It may import every app below it (pages, consultations, lmi_site's groundwork) to observe them
-    through signals and Wagtail hooks; no content app imports it.
-    """
+    """How pages reach readers fast: page cache and invalidation, compression, routing shortcuts, kept fragments, purges, /healthz.
+    It may import the content apps and lmi_site's groundwork, to observe them (signals, Wagtail hooks); none imports it."""
 
     name = "delivery"
     verbose_name = "Page delivery"

@@ -2,11 +2,8 @@ from django.apps import AppConfig
 
 
 class MedicalReviewConfig(AppConfig):
-    """The clinic's medical review of guides: the review rules and status, "Mark as reviewed", the workflow
-    task, the review report, reminders and the review_status command.
-
-    It may import pages and lmi_site's groundwork; pages never imports it (it attaches through Wagtail hooks).
-    """
+    """Medical review of guides: review rules and status, "Mark as reviewed", the workflow task, the report, reminders.
+    It may import pages and lmi_site's groundwork; pages never imports it (it attaches through Wagtail hooks)."""
 
     name = "medical_review"
     verbose_name = "Medical review"
