@@ -1,6 +1,6 @@
 """What the header and footer of every page show: the consultation and privacy pages, the clinic's contact details.
 
-Looked up once per content change (lmi_site.keeping.until_content_changes), not once per page
+Looked up once per content change (lmi_site.keeping.per_site_for_request), not once per page
 drawn: saving the contact settings, or publishing, moving or unpublishing a page, replaces it.
 """
 
@@ -11,7 +11,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from consultations.models.contact import contact_settings, tel_number
 from consultations.models.pages import ConsultationRequestPage, PrivacyNoticePage
-from lmi_site.keeping import until_content_changes
+from lmi_site.keeping import per_site_for_request
 
 CONTACT_FIELDS = ("legal_name", "address", "phone", "email", "opening_hours")
 
@@ -38,10 +38,4 @@ def _lookup(request):
 
 
 def site_frame(request):
-    if request is None:
-        return _lookup(None)
-    cached = getattr(request, "_consultations_frame", None)
-    if cached is None:
-        cached = until_content_changes(f"consultations-frame:{request.get_host()}", lambda: _lookup(request))
-        request._consultations_frame = cached
-    return cached
+    return per_site_for_request(request, "consultations-frame", _lookup)

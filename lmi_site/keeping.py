@@ -16,3 +16,16 @@ def until_content_changes(key, compute):
     for keep in hooks.get_hooks(KEEP_HOOK):
         return keep(key, compute)
     return compute()
+
+
+def per_site_for_request(request, name, compute):
+    """compute(request), kept on the request and, for the request's host, until the next content
+    change: for what the header and footer of every page show. Without a request, computed."""
+    if request is None:
+        return compute(None)
+    attribute = f"_kept_{name.replace('-', '_')}"
+    kept = getattr(request, attribute, None)
+    if kept is None:
+        kept = until_content_changes(f"{name}:{request.get_host()}", lambda: compute(request))
+        setattr(request, attribute, kept)
+    return kept

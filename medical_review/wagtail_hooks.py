@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.log_actions import LogFormatter
 
+from lmi_site.admin_menu import MenuItemFor
 from medical_review.reminders import send_review_reminders_view
 from medical_review.review import (
     REVIEW_LOG_ACTION,
@@ -120,11 +120,8 @@ def add_reviews_due_panel(request, panels):
         panels.append(ReviewsDuePanel(request))
 
 
-class ReviewReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_see_review_dates(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_review_report_menu_item():
-    return ReviewReportMenuItem("Medical review dates", reverse("guide_review_report"), icon_name="date", order=50)
+    return MenuItemFor(
+        "Medical review dates", reverse("guide_review_report"), can_see_review_dates, icon_name="date", order=50
+    )

@@ -5,11 +5,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lmi_site.admin_menu import MenuItemFor
 from pages.admin_views import plain_language_report
 from pages.models import Person
 from pages.roles import works_on_guides
@@ -38,15 +38,12 @@ def register_plain_language_urls():
     return [path("reports/plain-language/", plain_language_report, name="plain_language_report")]
 
 
-class WorksOnGuidesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return works_on_guides(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_plain_language_report_menu_item():
     # Everyone who works on guides' words sees how plain they are (the same roles as review dates).
-    return WorksOnGuidesMenuItem("Plain language", reverse("plain_language_report"), icon_name="glasses", order=55)
+    return MenuItemFor(
+        "Plain language", reverse("plain_language_report"), works_on_guides, icon_name="glasses", order=55
+    )
 
 
 # --- a new guide published while its first autosave is still on its way -------------------------
