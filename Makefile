@@ -130,6 +130,8 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates */templates
+	@# The shape of the imports: no circles, apps in layers (pyproject.toml, docs/architecture.md).
+	$(BIN)/lint-imports --no-cache --no-logo
 
 check: $(BIN)/.installed
 	$(BIN)/python manage.py check

@@ -46,11 +46,11 @@ from benchmarks.harness import (
     production_env,
     varnishd,
 )
-from pages.http import FAST_COPY_SHARED_SECONDS
+from delivery.http import FAST_COPY_SHARED_SECONDS
 
 GUIDE = "/guides/nk-cell-therapy/"
 GUIDE_LIST = "/guides/"
-# Any request with a session cookie bypasses the page cache (pages/cache.py); this one signs nobody in.
+# Any request with a session cookie bypasses the page cache (delivery/cache.py); this one signs nobody in.
 UNCACHED = {"Cookie": "sessionid=benchmark-uncached"}
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 # A page-cache miss cost 0.04 of (a) before this issue (README, figures of 2026-11-27 12:25 UTC).
@@ -269,7 +269,7 @@ def main():
         varnishd(int(base.rsplit(":", 1)[1]), free_port(), Path(workdir) / "varnish") as varnish,
     ):
         # The bytes every reader after the first gets through Varnish: the first fetch is compressed
-        # quickly and kept 2 s (pages/http.py); after that Varnish holds the best-compressed copy.
+        # quickly and kept 2 s (delivery/http.py); after that Varnish holds the best-compressed copy.
         # Once it is stale, Varnish serves the quick copy while it fetches the best one (grace).
         requests.get(varnish + GUIDE, headers=BROWSER, timeout=30)
         time.sleep(FAST_COPY_SHARED_SECONDS + 1)

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import ConsultationRequest
+from .models.request import ConsultationRequest
 
 NOT_SURE = "not-sure"
 NOT_SURE_LABEL = "I'm not sure yet"

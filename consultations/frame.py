@@ -1,6 +1,6 @@
 """What the header and footer of every page show: the consultation and privacy pages, the clinic's contact details.
 
-Looked up once per content change (pages.cache.cached_until_content_changes), not once per page
+Looked up once per content change (lmi_site.keeping.per_site_for_request), not once per page
 drawn: saving the contact settings, or publishing, moving or unpublishing a page, replaces it.
 """
 
@@ -9,31 +9,14 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction, Site
 
-from pages.cache import cached_until_content_changes
+from consultations.models.contact import contact_settings, tel_number
+from consultations.models.pages import ConsultationRequestPage, PrivacyNoticePage
+from lmi_site.keeping import per_site_for_request
 
 CONTACT_FIELDS = ("legal_name", "address", "phone", "email", "opening_hours")
 
 
-def tel_number(phone):
-    """A phone number as a tel: link wants it: digits and a leading +."""
-    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-
-
-def contact_settings(site):
-    """The clinic's contact settings for this site, read without creating them.
-
-    Wagtail's for_site() saves a new row when there is none, and a save replaces the whole page
-    cache (apps.py): a reader's page view must never do that.
-    """
-    from .models import ClinicContactSettings
-
-    found = ClinicContactSettings.objects.filter(site=site).first() if site else None
-    return found or ClinicContactSettings(site=site)
-
-
 def _lookup(request):
-    from .models import ConsultationRequestPage, PrivacyNoticePage
-
     # Both pages in one query, like .live().public(): no view restriction on the page or an ancestor.
     restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
     found = Page.objects.live().type(ConsultationRequestPage, PrivacyNoticePage).filter(~Exists(restricted))
@@ -55,10 +38,4 @@ def _lookup(request):
 
 
 def site_frame(request):
-    if request is None:
-        return _lookup(None)
-    cached = getattr(request, "_consultations_frame", None)
-    if cached is None:
-        cached = cached_until_content_changes(f"consultations-frame:{request.get_host()}", lambda: _lookup(request))
-        request._consultations_frame = cached
-    return cached
+    return per_site_for_request(request, "consultations-frame", _lookup)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from .frame import contact_settings
+from consultations.models.contact import contact_settings
 
 logger = logging.getLogger(__name__)
 

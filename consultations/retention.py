@@ -14,8 +14,8 @@ from wagtail.models import Site
 from pages.dates import add_months
 
 from .audit import ERASE_ACTION, PURGE_ACTION
-from .frame import contact_settings
-from .models import ConsultationRequest
+from .models.contact import contact_settings
+from .models.request import ConsultationRequest
 
 logger = logging.getLogger(__name__)
 

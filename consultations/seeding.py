@@ -1,7 +1,8 @@
 """The consultation request page, the privacy notice and the coordinators' group, made by `seed_content`.
 
-Called by pages.seeding.Seeder.run, so they are kept like the other pages: made when missing,
-brought in line with this text unless staff have edited them.
+Registered as the "seed_content" hook (wagtail_hooks.py), which pages.seeding.Seeder.run calls after
+the guides, so they are kept like the other pages: made when missing, brought in line with this
+text unless staff have edited them.
 
 The privacy notice says only what this software does with the details; it makes no claim about
 the clinic itself. The clinic must have its legal notice checked (README) and replace this text.

@@ -15,13 +15,13 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
-from pages.cache import cached_until_content_changes
+from lmi_site.keeping import until_content_changes
 from pages.models import GuidePage
 
 from . import notifications, protection
 from .forms import NOT_SURE, ConsultationRequestForm
-from .frame import contact_settings, site_frame
-from .models import ConsultationRequest
+from .models.contact import contact_settings
+from .models.request import ConsultationRequest
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def published_treatments():
 
     Kept until content changes, so the form can come back with a patient's answers while the
     database is away (_could_not_store)."""
-    return cached_until_content_changes("consultation-treatments", _treatments_from_database)
+    return until_content_changes("consultation-treatments", _treatments_from_database)
 
 
 def _treatments_from_database():
@@ -94,14 +94,9 @@ def _render_form(page, request, form, form_token, refusal="", status=200):
         form_token=form_token,
         refusal=refusal,
         honeypot_field=protection.HONEYPOT_FIELD,
-        privacy_url=_privacy_url(request),
     )
     response.status_code = status
     return response
-
-
-def _privacy_url(request):
-    return site_frame(request)["privacy_url"]
 
 
 def _receive(page, request):

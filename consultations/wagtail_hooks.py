@@ -32,8 +32,9 @@ from lmi_site.clock import in_time_zone, to_the_minute
 from . import second_factor
 from .admin_views import ERASE_PERMISSION, erase_view
 from .audit import ERASE_ACTION, EXPORT_ACTION, LIST_ACTION, PURGE_ACTION, VIEW_ACTION
-from .frame import contact_settings, tel_number
 from .models import ClinicContactSettings, ConsultationRequest
+from .models.contact import contact_settings, tel_number
+from .seeding import seed_consultation_pages
 
 # A spreadsheet opens a cell starting with these as a formula: a patient's words must stay words.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -306,3 +307,7 @@ def add_consultation_requests_panel(request, panels):
     sets_address = policy_registry.get_by_type(ClinicContactSettings).user_has_permission(request.user, "change")
     if sees_requests or sets_address:
         panels.append(ConsultationRequestsPanel(request, sees_requests, sets_address))
+
+
+# `seed_content` makes this app's pages and group after the guides (pages/seeding.py).
+hooks.register("seed_content", seed_consultation_pages)

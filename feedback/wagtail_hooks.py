@@ -1,8 +1,8 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from feedback.reports import can_see_feedback, feedback_csv, feedback_report
+from lmi_site.admin_menu import MenuItemFor
 
 
 @hooks.register("register_admin_urls")
@@ -13,11 +13,6 @@ def register_feedback_urls():
     ]
 
 
-class FeedbackReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_see_feedback(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_feedback_report_menu_item():
-    return FeedbackReportMenuItem("Patient feedback", reverse("feedback_report"), icon_name="comment", order=60)
+    return MenuItemFor("Patient feedback", reverse("feedback_report"), can_see_feedback, icon_name="comment", order=60)

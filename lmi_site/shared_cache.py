@@ -18,7 +18,7 @@ and hides the failure (or logs every call), and neither it nor Django has a brea
 What a process may have missed while Redis was away
 ---------------------------------------------------
 A publish made while Redis is unreachable goes ahead; its replacement of the page cache's
-generation (pages/cache.py) cannot be written. If Redis comes back with its old data (a stall,
+generation (delivery/cache.py) cannot be written. If Redis comes back with its old data (a stall,
 a network partition, a restart from disk), the pages stored before the publish would still look
 current. So before this process uses Redis again, its background thread deletes the tokens
 registered with `renewed_after_outage` (the page generation, the images token), which is how the

@@ -8,9 +8,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from delivery.views import health
 from lmi_site import uploads
 from lmi_site import views as site_views
 from pages import views
+from searches.views import search
 
 # The 500 page never touches the database; the 404 page uses Django's default view and templates/404.html.
 handler500 = "lmi_site.views.server_error"
@@ -18,11 +20,11 @@ handler500 = "lmi_site.views.server_error"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", views.search, name="search"),
+    path("search/", search, name="search"),
     path("feedback/", include("feedback.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("healthz", site_views.health, name="health"),
+    path("healthz", health, name="health"),
     path("favicon.ico", site_views.favicon, name="favicon"),
 ]
 

@@ -68,7 +68,7 @@ def figure_picture(image, alt):
     # As the tag does: an original that cannot be read (missing, or its storage failing or timing
     # out) gives a broken picture that still shows its alt text, not a broken guide. Anything else
     # the storage raises (saving a new rendition to it) leaves the picture out; the caption and
-    # description stay. Either way what was drawn is not kept (pages/fragments.py), so the picture
+    # description stay. Either way what was drawn is not kept (delivery/fragments.py), so the picture
     # is back as soon as the storage is.
     try:
         renditions = get_renditions_or_not_found(image, specs)
@@ -84,7 +84,7 @@ def figure_picture(image, alt):
 
 # Wagtail's name for the stand-in rendition of an original it could not read (get_renditions_or_not_found).
 NOT_FOUND = "not-found"
-# How many figures this thread has drawn without their picture; pages/fragments.py checks it.
+# How many figures this thread has drawn without their picture; delivery/fragments.py checks it.
 _left_out = threading.local()
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import textstat
 from wagtail.admin.panels import Panel
 
+from pages.models.settings import ClinicSettings
 from pages.rich_text import plain_text
 
 LONG_WORD_SYLLABLES = 3
@@ -83,8 +84,6 @@ class GuideReadability:
 def guide_readability(guide, target_grade=None):
     """Reading levels of a guide (any version of it: live, a draft, a revision), never stored."""
     if target_grade is None:
-        from pages.models import ClinicSettings
-
         target_grade = ClinicSettings.load().plain_language_target_grade
     parts = []
     introduction = plain_text(guide.introduction)

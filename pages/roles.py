@@ -10,6 +10,8 @@ development database (with the live models): pass the `apps` registry you have.
 - Moderators publish, and give the workflow's final sign-off.
 """
 
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
 EDITORS = "Editors"
 MEDICAL_REVIEWERS = "Medical reviewers"
 MODERATORS = "Moderators"
@@ -55,6 +57,25 @@ MODEL_PERMISSIONS = {
 }
 
 
+# Whoever may add, change or publish pages works on the guides: they see the reports about them
+# (plain language here, review dates in medical_review).
+WORKS_ON_GUIDES = ["add", "change", "publish"]
+
+
+def works_on_guides(user):
+    return PagePermissionPolicy().user_has_any_permission(user, WORKS_ON_GUIDES)
+
+
+def _review_task_model(apps):
+    """The review task's model in this registry: made in pages, moved to medical_review (its migration 0001)."""
+    for app_label in ("medical_review", "pages"):
+        try:
+            return apps.get_model(app_label, "MedicalReviewTask")
+        except LookupError:
+            continue
+    raise LookupError("No MedicalReviewTask model in this registry")
+
+
 def _permission(apps, app_label, model, codename, name):
     # get_or_create: in a migration the post_migrate signal has not made them yet.
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -66,12 +87,13 @@ def _permission(apps, app_label, model, codename, name):
     return permission
 
 
-def _task(apps, model_name, app_label, name, group):
+def _task(apps, model, name, group):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    model = apps.get_model(app_label, model_name)
     task = model.objects.filter(name=name).first()
     if task is None:
-        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model_name.lower())
+        content_type, _ = ContentType.objects.get_or_create(
+            app_label=model._meta.app_label, model=model._meta.model_name
+        )
         task = model.objects.create(name=name, active=True, content_type=content_type)
     task.groups.set([group])
     return task
@@ -99,8 +121,8 @@ def setup_roles_and_workflow(apps):
                 permission = _permission(apps, "wagtailcore", "page", codename, codename.replace("_", " "))
                 GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
 
-    review = _task(apps, "MedicalReviewTask", "pages", REVIEW_TASK_NAME, groups[MEDICAL_REVIEWERS])
-    sign_off = _task(apps, "GroupApprovalTask", "wagtailcore", SIGN_OFF_TASK_NAME, groups[MODERATORS])
+    review = _task(apps, _review_task_model(apps), REVIEW_TASK_NAME, groups[MEDICAL_REVIEWERS])
+    sign_off = _task(apps, apps.get_model("wagtailcore", "GroupApprovalTask"), SIGN_OFF_TASK_NAME, groups[MODERATORS])
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     WorkflowTask.objects.filter(workflow=workflow).delete()
     WorkflowTask.objects.create(workflow=workflow, task=review, sort_order=0)

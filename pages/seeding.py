@@ -19,11 +19,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
+from wagtail import hooks
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import DraftStateMixin, Locale, Page, Site
 
 from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
+from pages.models.base import pages_beyond_migrate
 from pages.roles import setup_roles_and_workflow
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -31,6 +33,10 @@ SITE_FILE = FIXTURES_DIR / "site.yaml"
 GUIDES_DIR = FIXTURES_DIR / "guides"
 
 CONTENT_BLOCK_TYPES = ("paragraph", "table", "bullet_list", "faq_item", "figure")
+
+
+# The Wagtail hook through which other apps seed their own pages after the guides (Seeder.run).
+SEED_HOOK = "seed_content"
 
 
 class SeedError(Exception):
@@ -569,10 +575,11 @@ class Seeder:
                 self.page(guide_index, GuidePage, guide.slug, fields, f"Guide {guide.slug!r}")
             except ValidationError as error:
                 raise SeedError(f"{guide.path}: {error}") from error
-        # The consultation request page, privacy notice and coordinators' group (their own app).
-        from consultations.seeding import seed_consultation_pages
-
-        seed_consultation_pages(self, home)
+        # Then each other app's own pages (the consultation request page, the privacy notice, ...):
+        # every app that has some registers a "seed_content" Wagtail hook, called as fn(seeder, home)
+        # in this transaction, in INSTALLED_APPS order. The content app knows none of them.
+        for seed_more in hooks.get_hooks(SEED_HOOK):
+            seed_more(self, home)
         return self.report
 
 
@@ -586,8 +593,6 @@ def site_content_found():
     Pages beyond migrate's placeholders, or any page's history: a site whose pages were all
     deleted on purpose keeps its history, and is not built again."""
     from wagtail.models import PageLogEntry
-
-    from pages.backup import pages_beyond_migrate
 
     found = []
     for label, queryset in (("pages", pages_beyond_migrate()), ("page history entries", PageLogEntry.objects.all())):

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class SearchesConfig(AppConfig):
-    """What patients search the guides for, and which searches find nothing."""
+    """The search page, what patients search the guides for, which searches find nothing, promoted guides.
+    It may import pages and lmi_site's groundwork; no other app imports it."""
 
     name = "searches"
     verbose_name = "Searches"

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from delivery.tests.test_frontend_cache import PurgeRecorder
 from tests.support import GUIDE_URL
-from tests.test_frontend_cache import PurgeRecorder
 from tests.throwaway import execute, on_postgresql, throwaway_database
 
 # The smallest PNG: one white pixel.

@@ -5,7 +5,7 @@ import yaml
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from pages.cache import _key
+from delivery.cache import _key
 from pages.seeding import GUIDES_DIR, SITE_FILE, seed
 from tests.support import GUIDE_URL, TEST_FIXTURES
 

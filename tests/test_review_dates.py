@@ -127,7 +127,7 @@ def test_patients_are_told_when_a_guides_review_is_overdue(client, seeded):
 def test_the_overdue_notice_appears_on_the_clinics_first_day_past_due_even_from_the_page_cache(
     client, seeded, monkeypatch
 ):
-    from pages import cache as cache_module
+    from delivery import cache as cache_module
 
     today = timezone.localdate()
     guide = GuidePage.objects.get()

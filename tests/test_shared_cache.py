@@ -13,8 +13,8 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from benchmarks.harness import redis_server
+from delivery.cache import GENERATION_KEY
 from lmi_site import shared_cache
-from pages.cache import GENERATION_KEY
 from pages.models import GuidePage
 from tests.support import GUIDE_URL
 

@@ -125,7 +125,7 @@ class Stack:
         """A reader's request through Varnish, for the site's public host name.
 
         It takes gzip unless told otherwise: the app lets a shared cache keep a brotli copy it
-        compressed in haste for only 2 s (pages/http.py), and these tests are about what Varnish
+        compressed in haste for only 2 s (delivery/http.py), and these tests are about what Varnish
         does with a copy it may keep until the next purge."""
         headers = {"Host": SITE_HOST, "Accept-Encoding": "gzip", **(headers or {})}
         return requests.get(self.varnish + path, headers=headers, timeout=30, allow_redirects=False)

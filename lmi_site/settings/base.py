@@ -17,6 +17,10 @@ INSTALLED_APPS = [
     "feedback",
     "searches",
     "consultations",
+    "medical_review",
+    "backup",
+    # After the apps whose pages it serves; it has no templates of its own to shadow theirs.
+    "delivery",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.search_promotions",
@@ -54,11 +58,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lmi_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The page cache (pages/cache.py) sits outside everything that can set a cookie or vary a
+    # The page cache (delivery/cache.py) sits outside everything that can set a cookie or vary a
     # response, so it sees each response as the reader gets it; static files never reach it.
-    "pages.cache.PageCacheMiddleware",
-    # On a page-cache miss, the request's Wagtail site comes from the cache (pages/routing.py).
-    "pages.routing.SiteForRequestMiddleware",
+    "delivery.cache.PageCacheMiddleware",
+    # On a page-cache miss, the request's Wagtail site comes from the cache (delivery/routing.py).
+    "delivery.routing.SiteForRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,7 +147,7 @@ FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "").strip(
 if FRONTEND_CACHE_PURGE_URL:
     WAGTAILFRONTENDCACHE = {
         "proxy": {
-            "BACKEND": "pages.frontend_cache.TimeLimitedHTTPBackend",
+            "BACKEND": "delivery.frontend_cache.TimeLimitedHTTPBackend",
             "LOCATION": FRONTEND_CACHE_PURGE_URL,
         }
     }
@@ -151,7 +155,7 @@ if FRONTEND_CACHE_PURGE_URL:
 FRONTEND_CACHE_PURGE_TIMEOUT_SECONDS = 2
 # Each content change is purged from the proxy twice: after the commit, and again this many
 # seconds later, to drop an old page handed over by a request that was inside the app at the
-# commit (pages/cache.py). It must be longer than the slowest fetch deploy/varnish.vcl keeps
+# commit (delivery/cache.py). It must be longer than the slowest fetch deploy/varnish.vcl keeps
 # (2 s; a page renders in tens of milliseconds), and is how long such a stale copy can last.
 _second_purge = os.environ.get("FRONTEND_CACHE_SECOND_PURGE_SECONDS", "").strip() or "3"
 try:

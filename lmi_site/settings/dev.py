@@ -17,7 +17,7 @@ STORAGES = {
 
 # `make run` serves with runserver while scheduled publishing runs in a process of its own, and a
 # management command or a second runserver may change content too. Without Redis, the page cache
-# (and the generation token that invalidates it, pages/cache.py) must be one every such process
+# (and the generation token that invalidates it, delivery/cache.py) must be one every such process
 # reads: files on disk, beside the SQLite database they belong to, like its -wal and -shm files.
 # Memory of one process (LocMemCache) would keep the web server's copies after the scheduler's
 # publish replaced the token in its own memory only.

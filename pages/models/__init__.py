@@ -2,7 +2,6 @@ from .base import BasePage
 from .guide import GuideIndexPage, GuidePage, HomePage, MedicalReviewMixin
 from .people import Person
 from .settings import ClinicSettings
-from .workflow import MedicalReviewTask
 
 __all__ = [
     "BasePage",
@@ -11,6 +10,5 @@ __all__ = [
     "GuidePage",
     "HomePage",
     "MedicalReviewMixin",
-    "MedicalReviewTask",
     "Person",
 ]

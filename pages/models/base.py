@@ -1,6 +1,8 @@
 import datetime
+import hashlib
 
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import format_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -9,9 +11,38 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from lmi_site.clock import current_time_zone_name
-from pages.routing import child_for_route, has_view_restrictions
+from lmi_site.keeping import until_content_changes
 
 from .people import display_name
+
+# On a page-cache miss (an editor reading a live page, the first reader after a publish) Wagtail
+# walks the tree one level at a time (a query for each child and another for its specific type),
+# then asks for the view restrictions of the page and its ancestors. What they find changes only
+# when content changes, so each is kept until then (lmi_site/keeping.py; the delivery app keeps
+# them and drops them on every publish, move, deletion, site or privacy change).
+
+
+def child_for_route(parent, slug):
+    """The specific child page at `slug`, kept until content changes; Http404 if there is none."""
+
+    def find():
+        try:
+            child = parent.get_children().get(slug=slug)
+        except parent.base_page_model.DoesNotExist as missing:
+            raise Http404 from missing  # nothing kept, so random addresses add no keys
+        return child.specific
+
+    key = f"route-child:{parent.pk}:" + hashlib.sha256(slug.encode()).hexdigest()[:32]
+    child = until_content_changes(key, find)
+    child._cached_parent_obj = parent  # as Wagtail's routing does, so get_parent() costs no query
+    return child
+
+
+def has_view_restrictions(page):
+    """Whether the page or any ancestor is private, kept until content (or privacy) changes."""
+    return until_content_changes(
+        f"view-restricted:{page.pk}", lambda: "yes" if Page.get_view_restrictions(page).exists() else "no"
+    )
 
 
 class BasePageForm(WagtailAdminPageForm):
@@ -89,19 +120,19 @@ class BasePage(Page):
     settings_panels = [ClinicPublishingPanel(), *Page.settings_panels[1:]]
     base_form_class = BasePageForm
     # What the page shows does not depend on the query string, so the page cache serves it by
-    # path whatever tracking parameters a link carries (pages/cache.py). A page type that reads
+    # path whatever tracking parameters a link carries (delivery/cache.py). A page type that reads
     # request.GET (filters, pagination) must say so.
     reads_query_string = False
 
     def route(self, request, path_components):
-        # As Wagtail's Page.route, with each level's child kept until content changes (pages/routing.py).
+        # As Wagtail's Page.route, with each level's child kept until content changes (child_for_route).
         if path_components:
             return child_for_route(self, path_components[0]).route(request, path_components[1:])
         return super().route(request, path_components)
 
     def get_view_restrictions(self):
         # Wagtail's check_view_restrictions hook asks this on every page served: most pages are
-        # public, which is kept until content changes, and then it costs no query (pages/routing.py).
+        # public, which is kept until content changes, and then it costs no query (has_view_restrictions).
         if has_view_restrictions(self) == "no":
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
@@ -137,3 +168,8 @@ class BasePage(Page):
 
     def get_sitemap_urls(self, request=None):
         return [{"location": self.canonical_url(request), "lastmod": self.last_published_at}]
+
+
+def pages_beyond_migrate():
+    """Pages that are content: migrate makes the root page and Wagtail's "Welcome" placeholder, nothing more."""
+    return Page.objects.exclude(depth=1).exclude(depth=2, content_type__app_label="wagtailcore")

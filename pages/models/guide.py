@@ -1,11 +1,14 @@
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -13,7 +16,6 @@ from wagtail.search import index
 
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, SourcesBlock, plain_block_errors, section_anchor
 from pages.dates import add_months
-from pages.fragments import guide_parts
 from pages.plain_language import PlainLanguagePanel
 from pages.rich_text import plain_text
 
@@ -21,6 +23,18 @@ from .base import BasePage, BasePageForm
 from .settings import ClinicSettings
 
 WORDS_PER_MINUTE = 200
+# The Wagtail hook through which the delivery app keeps a guide's parts (delivery/fragments.py).
+KEEP_PARTS_HOOK = "keep_guide_parts"
+
+
+@dataclass(frozen=True)
+class GuideParts:
+    """What a guide page works out from its content alone: most of what drawing the page costs."""
+
+    body_html: SafeString
+    sections: list  # (heading, anchor) of each section
+    reading_time_minutes: int
+    faq: list  # (question, answer as plain text)
 
 
 def person_data(person):
@@ -294,12 +308,26 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
         clinic = ClinicSettings.load(request_or_site=request)
         context["next_review_due"] = due = self.next_review_due(clinic.review_interval_months)
         # Patients are told while the review is late; the page cache keeps pages by the clinic's
-        # date (pages/cache.py), so the notice appears the morning it becomes true.
+        # date (delivery/cache.py), so the notice appears the morning it becomes true.
         context["review_overdue"] = due is not None and due < timezone.localdate()
-        # The body and what is worked out from it, kept by published revision (pages/fragments.py).
-        context["guide_parts"] = parts = guide_parts(self, request)
+        # The body and what is worked out from it, kept by published revision (delivery/fragments.py).
+        context["guide_parts"] = parts = self.drawn_parts(request)
         context["structured_data"] = self.structured_data(request, clinic, context["breadcrumbs"], parts.faq)
         return context
+
+    def drawn_parts(self, request):
+        """The guide's parts, as a keeper (the "keep_guide_parts" hook) has them, or worked out now."""
+        for keep in hooks.get_hooks(KEEP_PARTS_HOOK):
+            return keep(self, request)
+        return self.work_out_parts()
+
+    def work_out_parts(self):
+        return GuideParts(
+            body_html=mark_safe("".join(block.render_as_block() for block in self.body)),
+            sections=self.sections(),
+            reading_time_minutes=self.reading_time_minutes(),
+            faq=self.faq_answers(),
+        )
 
     def faq_items(self):
         """Every question and answer in the guide, wherever an editor placed them."""

@@ -5,8 +5,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 
+from lmi_site.keeping import until_content_changes
 from pages.blocks import PARAGRAPH_FEATURES
-from pages.cache import cached_until_content_changes
 
 
 @register_setting(icon="site")
@@ -19,7 +19,7 @@ class ClinicSettings(BaseGenericSetting):
         # page-cache miss costs no query for them. Wagtail keeps what load() finds on the request.
         attr_name = cls.get_cache_attr_name()
         if isinstance(request_or_site, HttpRequest) and not hasattr(request_or_site, attr_name):
-            setattr(request_or_site, attr_name, cached_until_content_changes("clinic-settings", cls._get_or_create))
+            setattr(request_or_site, attr_name, until_content_changes("clinic-settings", cls._get_or_create))
         return super().load(request_or_site)
 
     clinic_name = models.CharField(max_length=200)

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import PageViewRestriction
 
-from pages.cache import cached_until_content_changes
+from lmi_site.keeping import per_site_for_request
 from pages.models import GuideIndexPage
 from pages.rich_text import is_safe_link_url, render_rich_text
 
@@ -24,16 +24,7 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 @register.simple_tag(takes_context=True)
 def guide_index_url(context):
     """The address of the list of all guides: shown on every page, so looked up once per content change."""
-    request = context.get("request")
-    if request is None:
-        return _guide_index_url(None)
-    cached = getattr(request, "_guide_index_url", None)
-    if cached is None:
-        cached = cached_until_content_changes(
-            f"guide-index-url:{request.get_host()}", lambda: _guide_index_url(request)
-        )
-        request._guide_index_url = cached
-    return cached
+    return per_site_for_request(context.get("request"), "guide-index-url", _guide_index_url)
 
 
 @register.simple_tag

@@ -1,0 +1,181 @@
+"""`make backup` then `make restore` into a fresh database gives back the same site."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import PageLogEntry
+
+from backup.backup import read_backup, write_backup
+from backup.tests.snapshot import site_snapshot
+from pages.models import GuidePage, Person
+from pages.seeding import seed
+from tests.test_admin_editing import edit_form_data
+from tests.test_uploads import jpeg_with_gps
+from tests.throwaway import throwaway_database
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def build_site(client):
+    """The seeded site after a staff member has been at work: drafts, publishes, an upload."""
+    staff = get_user_model().objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
+    client.force_login(staff)
+    guide = GuidePage.objects.get()
+    data = edit_form_data(client, guide)
+    data["summary"] = "A summary saved as a draft first."
+    assert client.post(f"/admin/pages/{guide.pk}/edit/", data).status_code == 302
+    guide.refresh_from_db()
+    data = edit_form_data(client, guide)
+    data["summary"] = "A summary published by staff."
+    data["action-publish"] = "action-publish"
+    assert client.post(f"/admin/pages/{guide.pk}/edit/", data).status_code == 302
+    guide.refresh_from_db()
+    data = edit_form_data(client, guide)
+    data["title"] = "An unpublished title change"
+    assert client.post(f"/admin/pages/{guide.pk}/edit/", data).status_code == 302
+    person = Person.objects.first()
+    person.short_bio = "An edited biography."
+    person.save()
+    person.save_revision(user=staff)
+    get_image_model().objects.create(
+        title="Consulting room", file=ImageFile(io.BytesIO(jpeg_with_gps()), name="consulting-room.jpg")
+    )
+    get_document_model().objects.create(
+        title="Consent form", file=ContentFile(b"%PDF-1.4 consent form", name="consent-form.pdf")
+    )
+
+
+SNAPSHOT = (
+    "import django, json; django.setup(); from backup.tests.snapshot import site_snapshot; "
+    "print(json.dumps(site_snapshot(), default=str, sort_keys=True))"
+)
+
+
+def run(args, env, **kwargs):
+    return subprocess.run(args, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def test_backup_and_restore_into_a_fresh_database_give_back_every_page_and_revision(client, seeded, media, tmp_path):
+    build_site(client)
+    original = json.loads(json.dumps(site_snapshot(), default=str, sort_keys=True))
+    guide_path = GuidePage.objects.get().path
+    assert len(original["pages"][guide_path]["revisions"]) == 4
+    assert original["images"] and original["documents"]
+
+    out = io.StringIO()
+    call_command("backup_content", output_dir=str(tmp_path / "backups"), stdout=out)
+    backup = out.getvalue().strip()
+    assert backup.endswith(".tar.gz") and os.path.exists(backup)
+
+    with throwaway_database(tmp_path) as (database_url, _):
+        env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+        env.update(
+            DJANGO_SETTINGS_MODULE="lmi_site.settings.production",
+            SECRET_KEY="a-secret-for-this-test-only-" + "z" * 40,
+            ALLOWED_HOSTS="localhost",
+            DATABASE_URL=database_url,
+            MEDIA_ROOT=str(tmp_path / "restored-media"),
+        )
+        result = run(["make", "--no-print-directory", "restore", f"BACKUP={backup}"], env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Restored" in result.stdout
+
+        restored = run([sys.executable, "-c", SNAPSHOT], env)
+        assert restored.returncode == 0, restored.stderr
+        restored = json.loads(restored.stdout)
+
+        # Restoring again is refused: the database is no longer empty, and nothing changes.
+        again = run(["make", "--no-print-directory", "restore", f"BACKUP={backup}"], env)
+        assert again.returncode != 0
+        assert "Nothing was restored. The database is not empty" in again.stderr
+
+    for path, page in original["pages"].items():
+        assert restored["pages"][path] == page, f"page {page['data']['title']!r} differs after restore"
+        assert len(restored["pages"][path]["revisions"]) == len(page["revisions"])
+    assert restored == original
+
+
+def test_restore_names_what_is_wrong_with_a_file_that_is_not_a_backup(db, tmp_path):
+    not_a_backup = tmp_path / "notes.tar.gz"
+    not_a_backup.write_bytes(b"just some bytes")
+    with pytest.raises(Exception, match="not a backup made by `make backup`"):
+        call_command("restore_content", str(not_a_backup))
+
+
+EDITED_DURING_BACKUP = "Added while the backup ran"
+
+
+def edit_from_another_connection(outcome):
+    """A staff member's save, committed (where the database lets it) while the backup reads."""
+    guide = GuidePage.objects.get()
+    try:
+        with transaction.atomic():
+            Person.objects.create(name=EDITED_DURING_BACKUP, role="Editor", short_bio="New.")
+            PageLogEntry.objects.log_action(guide, "wagtail.edit", title=EDITED_DURING_BACKUP)
+        outcome.append("committed")
+    except OperationalError as error:  # SQLite: the backup's read lock keeps the writer out
+        outcome.append(f"refused: {error}")
+    finally:
+        connection.close()
+
+
+def test_a_backup_is_the_site_at_one_moment_even_while_staff_edit(transactional_db, tmp_path):
+    seed()
+    outcome = []
+
+    def between_the_two_reads(execute, sql, params, many, context):
+        # The first read (pages, people, revisions) is done; the page history is next.
+        if not outcome and "wagtailcore_pagelogentry" in sql:
+            writer = threading.Thread(target=edit_from_another_connection, args=(outcome,))
+            writer.start()
+            writer.join(timeout=60)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(between_the_two_reads):
+        backup = write_backup(tmp_path)
+    assert outcome, "the edit was never attempted"
+    if connection.vendor == "postgresql":
+        assert outcome == ["committed"]
+        assert Person.objects.filter(name=EDITED_DURING_BACKUP).exists()
+
+    manifest, data, page_log, _ = read_backup(backup)
+    # Neither half of the edit is in the backup: not the person, and not the history entry.
+    assert EDITED_DURING_BACKUP not in data
+    assert not [entry for entry in page_log if EDITED_DURING_BACKUP in json.dumps(entry)]
+    assert manifest["counts"]["pages.person"] == 2
+
+
+def test_a_backup_is_named_by_the_clinics_clock_with_its_offset(db, tmp_path):
+    """Issue 18: backup names were UTC while the clinic and its staff read Los Cabos time."""
+    import datetime
+    import re
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    seed()
+    before = datetime.datetime.now(ZoneInfo("America/Mazatlan"))
+    out = io.StringIO()
+    call_command("backup_content", output_dir=str(tmp_path), stdout=out)
+    name = Path(out.getvalue().strip()).name
+    stamp = re.fullmatch(r"lmi-backup-(\d{8}-\d{6})-\d{6}([+-]\d{4})\.tar\.gz", name)
+    assert stamp, name
+    assert stamp.group(2) == before.strftime("%z") == "-0700"
+    named = datetime.datetime.strptime(stamp.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=ZoneInfo("America/Mazatlan"))
+    assert abs((named - before).total_seconds()) < 60

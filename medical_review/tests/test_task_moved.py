@@ -1,0 +1,142 @@
+"""The medical review task moved from pages to medical_review: a database made by the migrations before
+the move, with a seeded guide and a review in progress, keeps all of it when migrated forward, and a
+backup written before the move restores after it."""
+
+import io
+import json
+import tarfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from backup import backup
+from medical_review.models import MedicalReviewTask
+from pages.models import GuidePage
+from pages.roles import MEDICAL_REVIEWERS, REVIEW_TASK_NAME, WORKFLOW_NAME
+from pages.seeding import seed
+
+LAST_BEFORE_THE_MOVE = ("pages", "0009_figure_description_only_for_drawings")
+
+
+def migrate_back_before_the_move():
+    """Unapply the move (medical_review's migrations and pages 0010); the models as they were then."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([LAST_BEFORE_THE_MOVE, ("medical_review", None)])
+    ContentType.objects.clear_cache()
+    executor.loader.build_graph()
+    nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("pages", "medical_review")]
+    return executor.loader.project_state([*nodes, LAST_BEFORE_THE_MOVE]).apps
+
+
+def migrate_forward():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    ContentType.objects.clear_cache()
+
+
+def start_review_as_before_the_move(old_apps, guide_pk, user_pk):
+    """A guide submitted to the Medical review workflow and waiting for its reviewers, made with
+    the models as they were before the move (the task still pages.MedicalReviewTask)."""
+    get = old_apps.get_model
+    ContentTypes = get("contenttypes", "ContentType")
+    workflow = get("wagtailcore", "Workflow").objects.get(name=WORKFLOW_NAME)
+    task = get("pages", "MedicalReviewTask").objects.get(name=REVIEW_TASK_NAME)
+    revision = get("wagtailcore", "Revision").objects.filter(object_id=str(guide_pk)).order_by("-created_at").first()
+    state = get("wagtailcore", "WorkflowState").objects.create(
+        content_type=ContentTypes.objects.get(app_label="pages", model="guidepage"),
+        base_content_type=ContentTypes.objects.get(app_label="wagtailcore", model="page"),
+        object_id=str(guide_pk),
+        workflow=workflow,
+        status="in_progress",
+        requested_by_id=user_pk,
+    )
+    task_state = get("wagtailcore", "TaskState").objects.create(
+        workflow_state=state,
+        revision=revision,
+        task_id=task.pk,
+        status="in_progress",
+        comment="",
+        content_type=ContentTypes.objects.get(app_label="wagtailcore", model="taskstate"),
+    )
+    state.current_task_state = task_state
+    state.save()
+    return task.pk
+
+
+@pytest.fixture
+def site_before_the_move(transactional_db):
+    old_apps = migrate_back_before_the_move()
+    assert ContentType.objects.filter(app_label="pages", model="medicalreviewtask").exists()
+    seed()
+    guide = GuidePage.objects.get()
+    editor = get_user_model().objects.create_user("editor", "editor@example.com", "a-long-password")
+    task_pk = start_review_as_before_the_move(old_apps, guide.pk, editor.pk)
+    yield {"guide": guide, "task_pk": task_pk}
+    # Whatever a failure left behind, the next test gets the database at its latest migrations.
+    migrate_forward()
+
+
+def test_migrating_forward_keeps_the_content_the_task_and_the_review_in_progress(site_before_the_move):
+    before = site_before_the_move["guide"]
+    migrate_forward()
+
+    guide = GuidePage.objects.get()
+    assert (guide.title, guide.slug, guide.live) == (before.title, before.slug, True)
+    assert guide.body.get_prep_value() == before.body.get_prep_value()
+    assert (guide.reviewed_by_id, guide.last_reviewed) == (before.reviewed_by_id, before.last_reviewed)
+
+    # The same task row, now of the model in medical_review, with its group.
+    assert not ContentType.objects.filter(app_label="pages", model="medicalreviewtask").exists()
+    task = MedicalReviewTask.objects.get(pk=site_before_the_move["task_pk"])
+    assert [group.name for group in task.groups.all()] == [MEDICAL_REVIEWERS]
+    assert task.content_type == ContentType.objects.get_for_model(MedicalReviewTask)
+
+    # The guide is still waiting for its reviewers, who can still act on it.
+    assert guide.workflow_in_progress
+    current = guide.current_workflow_task
+    assert isinstance(current, MedicalReviewTask) and current.pk == task.pk
+    reviewer = get_user_model().objects.create_user("reviewer", "reviewer@example.com", "a-long-password")
+    reviewer.groups.add(task.groups.get())
+    assert [name for name, _, _ in current.get_actions(guide, reviewer)] == ["reject", "approve"]
+
+
+def test_a_backup_made_before_the_move_restores_after_it(site_before_the_move, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    written = backup.write_backup(tmp_path)
+    # The database still has the old layout, so the manifest names the task's content type under
+    # pages; this code's dumpdata names the task's own records by its new app, which a backup made
+    # before the move named by pages, as it does the content type its natural keys point at.
+    manifest = json.loads(member(written, backup.MANIFEST))
+    assert ["pages", "medicalreviewtask"] in manifest["content_types"].values()
+    records = json.loads(member(written, backup.DATA))
+    for record in records:
+        if record["model"] == "medical_review.medicalreviewtask":
+            record["model"] = "pages.medicalreviewtask"
+    old_data = json.dumps(records).replace('["medical_review", "medicalreviewtask"]', '["pages", "medicalreviewtask"]')
+    assert '"pages.medicalreviewtask"' in old_data and '["pages", "medicalreviewtask"]' in old_data
+    before_the_move = tmp_path / "before-the-move.tar.gz"
+    with tarfile.open(written, "r:gz") as original, tarfile.open(before_the_move, "w:gz") as copy:
+        for item in original.getmembers():
+            content = old_data.encode() if item.name == backup.DATA else original.extractfile(item).read()
+            info = tarfile.TarInfo(item.name)
+            info.size = len(content)
+            copy.addfile(info, io.BytesIO(content))
+
+    migrate_forward()
+    call_command("flush", interactive=False, verbosity=0)  # a new, migrated database
+    backup.restore_backup(before_the_move)
+
+    guide = GuidePage.objects.get()
+    assert guide.title == site_before_the_move["guide"].title
+    task = MedicalReviewTask.objects.get(pk=site_before_the_move["task_pk"])
+    assert [group.name for group in task.groups.all()] == [MEDICAL_REVIEWERS]
+    assert guide.workflow_in_progress and guide.current_workflow_task.pk == task.pk
+
+
+def member(path, name):
+    with tarfile.open(path, "r:gz") as archive:
+        return archive.extractfile(name).read()
