@@ -53,7 +53,7 @@ GUIDE_LIST = "/guides/"
 # Any request with a session cookie bypasses the page cache (delivery/cache.py); this one signs nobody in.
 UNCACHED = {"Cookie": "sessionid=benchmark-uncached"}
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
-# A page-cache miss cost 0.04 of (a) before this issue (README, figures of 2026-11-27 12:25 UTC).
+# A page-cache miss cost 0.04 of (a) before this issue (docs/performance.md, figures of 2026-11-27 12:25 UTC).
 MISS_RATIO_BEFORE = 0.04
 # Each target: (scenario, least ratio, the scenario it is a ratio of).
 TARGETS = [

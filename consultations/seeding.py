@@ -5,7 +5,7 @@ the guides, so they are kept like the other pages: made when missing, brought in
 text unless staff have edited them.
 
 The privacy notice says only what this software does with the details; it makes no claim about
-the clinic itself. The clinic must have its legal notice checked (README) and replace this text.
+the clinic itself. The clinic must have its legal notice checked (docs/consultations.md) and replace this text.
 """
 
 from django.apps import apps as django_apps

@@ -50,3 +50,17 @@ def test_every_relative_link_leads_to_a_file_and_heading_that_exist(document):
             assert anchor in anchors(destination.read_text(encoding="utf-8")), (
                 f"{target} in {document.name}: no such heading in {destination.name}"
             )
+
+
+# A file of ours named in `code`: the docs point a reader at it, so it must be where they say.
+NAMED_FILE = re.compile(
+    r"`((?:pages|delivery|medical_review|backup|consultations|feedback|searches|lmi_site|tests|templates|static"
+    r"|fixtures|deploy|benchmarks|docs|\.ci)/[\w./-]+)`"
+)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_every_file_the_docs_name_is_where_they_say(document):
+    named = set(NAMED_FILE.findall(document.read_text(encoding="utf-8")))
+    missing = sorted(path for path in named if "<" not in path and not (ROOT / path).exists())
+    assert missing == [], f"{document.name} names files that are not there (moved?): {missing}"

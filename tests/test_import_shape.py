@@ -1,9 +1,9 @@
-"""The import check in `make lint` (tools/import_cycles.py) finds a circle wherever it hides."""
+"""The import check in `make lint` (tests/import_cycles.py) finds a circle wherever it hides."""
 
 import grimp
 import pytest
 
-from tools.import_cycles import NoCyclesContract
+from tests.import_cycles import NoCyclesContract
 
 FUNCTION_IMPORTING = "def {name}():\n    from {module} import {what}\n    return {what}\n"
 CASES = {
