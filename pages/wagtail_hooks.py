@@ -47,6 +47,12 @@ def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
+@hooks.register("insert_editor_js")
+def editor_js():
+    # Stops autosave once the editor's form is sent (static/js/admin-editor.js says why).
+    return format_html('<script src="{}" defer></script>', static("js/admin-editor.js"))
+
+
 @hooks.register("register_admin_viewset")
 def register_guide_page_viewset():
     return GuidePageViewSet("guide_pages")
