@@ -33,6 +33,12 @@ def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
 
 
+@hooks.register("insert_editor_js")
+def editor_js():
+    # Stops autosave once the editor's form is sent (static/js/admin-editor.js says why).
+    return format_html('<script src="{}" defer></script>', static("js/admin-editor.js"))
+
+
 @hooks.register("register_admin_urls")
 def register_plain_language_urls():
     return [path("reports/plain-language/", plain_language_report, name="plain_language_report")]

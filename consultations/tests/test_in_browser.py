@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 from consultations.audit import EXPORT_ACTION, VIEW_ACTION
 from consultations.models import ConsultationRequest
 from consultations.roles import COORDINATORS
-from tests.browser.staff import no_problems, sign_in, staff_member
+from tests.browser.staff import no_problems, sign_in, sign_in_with_second_factor, staff_member
 from tests.browser.support import axe_violations
 from tests.support import GUIDE_URL
 
@@ -174,13 +174,14 @@ def a_request():
     )
 
 
-def test_a_coordinator_finds_a_request_marks_it_contacted_adds_a_note_and_exports(site, chromium):
+def test_a_coordinator_finds_a_request_marks_it_contacted_adds_a_note_and_exports(site, chromium, settings):
+    settings.SECOND_FACTOR_REQUIRED = True  # as in production: a coordinator sees patients' details
     coordinator = staff_member("coordinator", COORDINATORS)
     other = ConsultationRequest.objects.create(
         submission_token=uuid.uuid4(), consented_at=timezone.now(), full_name="Bruno Díaz", email="b@example.com"
     )
     consultation = a_request()
-    page = sign_in(chromium, site, "coordinator", viewport=PHONE)
+    page = sign_in_with_second_factor(chromium, site, "coordinator", viewport=PHONE)
     # The dashboard: how many requests wait, that nobody is emailed yet, and no page search they are refused.
     dashboard = page.locator("main")
     assert "Nobody is emailed when a patient sends a request" in dashboard.inner_text()

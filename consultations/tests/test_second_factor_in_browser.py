@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import totp
 
 from consultations.roles import COORDINATORS
-from tests.browser.staff import no_problems, sign_in, staff_member
+from tests.browser.staff import no_problems, sign_in, sign_in_with_second_factor, staff_member
 from tests.browser.support import shot
 
 pytestmark = pytest.mark.browser
@@ -64,24 +64,9 @@ def test_a_coordinator_sets_up_an_app_then_signs_in_with_its_code(site, chromium
     page.context.close()
 
 
-def signed_in_with_app(chromium, site, username):
-    """Signed in with password and code, for someone whose app was set up before today."""
-    from django.contrib.auth import get_user_model
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=get_user_model().objects.get(username=username), name="Authenticator app")
-    key = base64.b32encode(device.bin_key).decode()
-    page = sign_in(chromium, site, username, lands_on=None)
-    page.wait_for_url("**/admin/second-factor/verify/?next=/admin/")
-    page.get_by_label("Code").fill(code_from_app(key))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(site + "/admin/")
-    return page
-
-
 def test_a_coordinator_makes_new_recovery_codes_from_their_account_and_can_copy_them(site, chromium):
     staff_member("coordinator", COORDINATORS)
-    page = signed_in_with_app(chromium, site, "coordinator")
+    page = sign_in_with_second_factor(chromium, site, "coordinator")
     page.goto(site + "/admin/account/")
     page.get_by_role("tab", name="More actions").click()
     page.get_by_role("link", name="Make new recovery codes").click()
@@ -99,9 +84,9 @@ def test_a_coordinator_makes_new_recovery_codes_from_their_account_and_can_copy_
 
 def test_an_administrator_resets_a_colleagues_lost_phone_from_the_users_list(site, chromium):
     staff_member("coordinator", COORDINATORS, first_name="Rosa")
-    signed_in_with_app(chromium, site, "coordinator").context.close()
+    sign_in_with_second_factor(chromium, site, "coordinator").context.close()
     staff_member("administrator", superuser=True)
-    page = signed_in_with_app(chromium, site, "administrator")
+    page = sign_in_with_second_factor(chromium, site, "administrator")
     page.goto(site + "/admin/users/")
     row = page.get_by_role("row").filter(has_text="coordinator")
     row.get_by_role("button", name="More options").click()

@@ -1,33 +1,22 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from pages.models import GuidePage, Person
+from tests.browser.staff import no_problems, sign_in, staff_member
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a-long-browser-password"
 
 
 def test_a_medical_reviewer_marks_the_guide_reviewed_and_patients_see_today(site, chromium):
     # The groups come from a migration that the transactional test's flush removed; seed() remade them.
-    user = get_user_model().objects.create_user("porras", "fp@clinic.test", PASSWORD)
-    user.groups.add(Group.objects.get(name="Medical reviewers"))
+    user = staff_member("porras", "Medical reviewers")
     person = Person.objects.get(name="Dr. Félix Porras")
     person.user = user
     person.save()
     guide = GuidePage.objects.get()
 
-    context = chromium.new_context()
-    page = context.new_page()
-    page.goto(site + "/admin/login/")
-    page.get_by_label("Username").fill("porras")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(site + "/admin/")
-
+    page = sign_in(chromium, site, "porras")
     page.goto(f"{site}/admin/pages/{guide.id}/edit/")
     action = page.get_by_role("link", name="Mark as reviewed")
     if not action.is_visible():
@@ -38,6 +27,7 @@ def test_a_medical_reviewer_marks_the_guide_reviewed_and_patients_see_today(site
     page.get_by_role("button", name="Mark as reviewed").click()
     page.wait_for_url(f"{site}/admin/pages/{guide.id}/edit/")
     assert page.get_by_text("is marked as medically reviewed today and published").is_visible()
+    assert no_problems(page) == []
 
     page.goto(site + "/guides/nk-cell-therapy/")
     today = format_date(timezone.localdate(), "j F Y")
@@ -46,4 +36,4 @@ def test_a_medical_reviewer_marks_the_guide_reviewed_and_patients_see_today(site
     )
     assert last_reviewed.inner_text() == today
     assert page.locator(".guide-credits").get_by_text("Dr. Félix Porras, MD").is_visible()
-    context.close()
+    page.context.close()

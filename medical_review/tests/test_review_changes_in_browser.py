@@ -5,7 +5,7 @@ import pytest
 from feedback.models import GuideFeedback
 from medical_review.review import mark_reviewed
 from pages.models import GuidePage, Person
-from tests.browser.staff import sign_in, staff_member
+from tests.browser.staff import no_problems, sign_in, staff_member
 from tests.browser.support import shot
 
 pytestmark = pytest.mark.browser
@@ -58,4 +58,5 @@ def test_a_reviewer_sees_the_changes_and_the_feedback_then_stamps(site, chromium
     page.goto(f"{site}/admin/guides/{guide.id}/mark-reviewed/")
     assert page.locator(".review-changes").get_by_text("No changes since the last review.").is_visible()
     assert page.locator(".feedback-since-review").get_by_text("No patient feedback since").is_visible()
+    assert no_problems(page) == []
     page.context.close()

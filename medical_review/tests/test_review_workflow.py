@@ -1,6 +1,8 @@
 """The "Medical review" workflow: editor submits, reviewer approves (and may stamp), moderator publishes."""
 
 import datetime
+import html
+import json
 
 import pytest
 from django.utils import timezone
@@ -133,3 +135,23 @@ def test_a_guide_in_review_cannot_lose_its_author(staff, guide, how):
     guide = GuidePage.objects.get()
     assert guide.get_latest_revision_as_object().author is not None
     assert guide.revisions.count() == revisions  # nothing saved
+
+
+def approve_in_the_editor(client, guide, **extra):
+    """The editor's own Approve: its form is sent with the action and the approval's own fields."""
+    data = edit_form_data(client, guide)
+    data.update({"action-workflow-action": "true", "workflow-action-name": "approve"})
+    data["workflow-action-extra-data"] = json.dumps(extra)
+    response = client.post(f"/admin/pages/{guide.id}/edit/", data, follow=True)
+    # What the message says, without the Edit button that follows it.
+    return [html.unescape(str(message)).splitlines()[0] for message in response.context["messages"]]
+
+
+def test_approving_in_the_editor_says_what_happened_not_just_updated(staff, guide):
+    submit_change(staff["editor"][1], guide, "A reviewed new title")
+    said = approve_in_the_editor(staff["reviewer"][1], GuidePage.objects.get())
+    assert said == ["Page 'A reviewed new title' has been approved. It now waits for: Moderators approval."]
+
+    said = approve_in_the_editor(staff["moderator"][1], GuidePage.objects.get())
+    assert said == ["Page 'A reviewed new title' has been approved and published."]
+    assert GuidePage.objects.get().title == "A reviewed new title"
