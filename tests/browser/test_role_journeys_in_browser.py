@@ -70,7 +70,7 @@ its address sends them to the dashboard with "Sorry, you do not have permission 
 | Locked pages          | refused  | read      | refused          | refused               | read          |
 | Workflows             | read     | read      | read             | refused               | read          |
 | Workflow tasks        | read     | read      | read             | refused               | read          |
-| Site history          | read (6) | read      | read (6)         | by its address (7)    | read          |
+| Site history          | read (6) | read (6)  | read (6)         | by its address (7)    | read          |
 | Aging pages           | empty(8) | read      | empty (8)        | refused               | read          |
 | Page types usage      | read     | read      | read             | refused               | read          |
 | Search terms          | refused  | refused   | refused          | refused               | read          |
