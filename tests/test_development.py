@@ -96,6 +96,22 @@ def make_run(tmp_path, **variables):
             log.close()
 
 
+def in_the_database_of(database_url, code):
+    """Python run by Django against another process's database (make run's); the words of its last line."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REDIS_URL"))}
+    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="lmi_site.settings.dev")
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1].split()
+
+
 def test_make_run_serves_the_site_with_scheduled_publishing_beside_it_and_stops_both(tmp_path):
     with make_run(tmp_path) as (process, port, _):
         (shell,) = children(process.pid)
@@ -133,18 +149,8 @@ def test_under_make_run_a_scheduled_change_reaches_anonymous_readers_soon_after_
             "revision = guide.save_revision(); revision.publish(); "
             "print(guide.go_live_at.timestamp(), GuidePage.objects.get().live_revision_id != revision.pk)"
         )
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REDIS_URL"))}
-        env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="lmi_site.settings.dev")
-        done = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", schedule],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        go_live_at, still_waiting = done.stdout.split()[-2:]
-        assert still_waiting == "True", done.stderr
+        go_live_at, still_waiting = in_the_database_of(database_url, schedule)
+        assert still_waiting == "True"
         cached, body = read()
         assert time.time() < float(go_live_at), "the check came too late to see the page before go-live"
         assert cached == "hit" and "A correction scheduled in advance" not in body

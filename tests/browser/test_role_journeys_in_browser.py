@@ -83,9 +83,6 @@ pages but lists only the pages the person may publish: for Editors and Medical r
 """
 
 import datetime
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -127,7 +124,7 @@ from tests.browser.support import shot
 from tests.browser.test_new_guide_by_role_in_browser import preview_panel
 from tests.browser.test_staff_editing_in_browser import start_a_guide
 from tests.support import GUIDE_URL
-from tests.test_development import make_run
+from tests.test_development import in_the_database_of, make_run
 
 pytestmark = pytest.mark.browser
 
@@ -391,22 +388,6 @@ def test_the_administrator_who_is_also_a_medical_reviewer_marks_a_guide_reviewed
 
 
 # --- scheduled publishing, under make run -------------------------------------------------------
-
-
-def in_the_database_of(database_url, code):
-    """Python run by Django against another process's database (make run's); the words of its last line."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REDIS_URL"))}
-    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="lmi_site.settings.dev")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()[-1].split()
 
 
 STAFF_UNDER_MAKE_RUN = f"""
