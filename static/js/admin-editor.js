@@ -10,7 +10,7 @@ document.addEventListener("submit", (event) => {
     }
     const autosave = window.wagtail?.app?.getControllerForElementAndIdentifier(form, "w-autosave");
     if (autosave) {
-        autosave.activeValue = false; // no new autosave
-        autosave.submit.cancel?.(); // nor the one waiting to go
+        // Its save() does nothing while inactive, including the one Wagtail's debounce still has due.
+        autosave.activeValue = false;
     }
 });
