@@ -1,4 +1,4 @@
-""""Did you mean …?": a misspelt word put right from the words the published guides use.
+""" "Did you mean …?": a misspelt word put right from the words the published guides use.
 
 Python's difflib (standard library) compares an unknown word with the guides' vocabulary
 (searches/passages.py, kept until the content next changes), the same way on SQLite and
@@ -23,7 +23,9 @@ def closest_word(word, vocabulary):
     near = difflib.get_close_matches(word, candidates, n=5, cutoff=ALIKE)
     if not near:
         return None
-    return max(near, key=lambda known: (round(difflib.SequenceMatcher(None, word, known).ratio(), 3), vocabulary[known]))
+    return max(
+        near, key=lambda known: (round(difflib.SequenceMatcher(None, word, known).ratio(), 3), vocabulary[known])
+    )
 
 
 def corrected(words, vocabulary, language, keep=frozenset()):

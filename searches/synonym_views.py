@@ -5,8 +5,8 @@ change what patients' words find. The searches report links each term that found
 with the term filled in.
 """
 
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
 
 from searches.models import Synonym, words_of
