@@ -6,7 +6,7 @@ tell a section *about* a term from one that names it in passing. So each matchin
 are weighed here, in this order:
 
 1. how many of the search's concepts the section has at all (heading or text);
-2. how many are in its heading (the section is about them);
+2. how many are in its heading (the section is about them), or in a question it answers;
 3. how many are in its opening paragraph (where a section says what it is about);
 4. how often they are mentioned (each concept counted at most three times).
 
@@ -39,12 +39,13 @@ MENTIONS_COUNTED = 3
 
 @dataclass(frozen=True)
 class Part:
-    """The introduction or one section or subsection of a guide, as search reads it."""
+    """The introduction, a section, a subsection or a question and its answer, as search reads it."""
 
-    heading: str  # for the introduction, the guide's title
+    heading: str  # what it is about: a heading, a question, or for the introduction the guide's title
     anchor: str  # the id to link to; "" for the introduction, at the top of the guide
     sentences: tuple
-    opening: int  # how many of the sentences are its first paragraph (or list, table, question)
+    opening: int  # how many of the sentences are its first paragraph (or list, table, answer)
+    shown_heading: str  # the heading of the place linked to ("" for the introduction)
 
 
 @dataclass(frozen=True)
@@ -60,23 +61,33 @@ def sentences_in(texts):
     return sentences
 
 
-def part_of(heading, anchor, content):
-    blocks = [child.block.get_searchable_content(child.value) for child in content]
-    opening = len(sentences_in(blocks[0])) if blocks else 0
-    return Part(heading, anchor, tuple(sentences_in(text for block in blocks for text in block)), opening)
+def parts_in(heading, anchor, content):
+    """A section's or subsection's own part, then one for each question in it: a question is
+    what its answer is about, so it weighs as a heading does. Answers have no anchor of their
+    own; they link to the section they are in."""
+    texts, questions = [], []
+    for child in content:
+        if child.block_type == "faq_item":
+            answer = sentences_in([plain_text(child.value["answer"])])
+            questions.append(Part(child.value["question"], anchor, tuple(answer), len(answer), heading))
+        else:
+            texts.append(child.block.get_searchable_content(child.value))
+    opening = len(sentences_in(texts[0])) if texts else 0
+    own = Part(heading, anchor, tuple(sentences_in(text for block in texts for text in block)), opening, heading)
+    return [own, *questions]
 
 
 def parts_of(guide):
     """The guide's introduction, then each section and subsection, in reading order."""
     introduction = sentences_in([plain_text(guide.introduction)])
-    parts = [Part(guide.title, "", tuple(introduction), len(introduction))]
+    parts = [Part(guide.title, "", tuple(introduction), len(introduction), "")]
     for section in guide.body:
         anchor = section_anchor(section.value)
-        parts.append(part_of(section.value["heading"], anchor, section.value["content"]))
+        parts += parts_in(section.value["heading"], anchor, section.value["content"])
         for subsection in section.value["subsections"]:
             # As templates/blocks/subsection_block.html makes a subsection's id.
             sub_anchor = slugify(f"{anchor}-{subsection['heading']}")
-            parts.append(part_of(subsection["heading"], sub_anchor, subsection["content"]))
+            parts += parts_in(subsection["heading"], sub_anchor, subsection["content"])
     return parts
 
 
@@ -90,7 +101,8 @@ def work_out_texts(locale):
     parts, vocabulary = {}, Counter()
     for guide in GuidePage.objects.live().public().filter(locale=locale):
         parts[guide.pk] = guide_parts = parts_of(guide)
-        for text in [guide.summary] + [p.heading for p in guide_parts] + [s for p in guide_parts for s in p.sentences]:
+        texts = [guide.summary] + [p.heading for p in guide_parts] + [s for p in guide_parts for s in p.sentences]
+        for text in texts:
             vocabulary.update(words_of(text))
     return PublishedTexts(parts, dict(vocabulary))
 
@@ -153,7 +165,7 @@ def best_passage(parts, matcher):
     if best_part is None:
         return (0, 0, 0, 0), None
     sentence = shortened(best_sentence(best_part, matcher), matcher)
-    return best_weight, Passage(best_part.heading if best_part.anchor else "", best_part.anchor, sentence)
+    return best_weight, Passage(best_part.shown_heading, best_part.anchor, sentence)
 
 
 def ranked(guides, texts, matcher):

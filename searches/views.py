@@ -47,8 +47,9 @@ def cleaned_query(raw):
     cleaned = "".join(ch for ch in " ".join(raw[: MAX_QUERY_LENGTH * 10].split()) if ch.isprintable())
     if len(cleaned) <= MAX_QUERY_LENGTH:
         return cleaned, False
-    # Cut at a space, so no half word is searched for.
-    return cleaned[: MAX_QUERY_LENGTH + 1].rsplit(" ", 1)[0], True
+    # Cut at a space, so no half word is searched for (one endless word is simply cut).
+    cut = cleaned[: MAX_QUERY_LENGTH + 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut[:MAX_QUERY_LENGTH]), True
 
 
 def guides_in(locale):
