@@ -99,12 +99,19 @@ class Matcher:
         return match.start() if match else None
 
     def mark(self, text):
-        """The text, escaped, with each found word in <mark>."""
+        """The text, escaped, with the words found in <mark>; words found side by side ("side
+        effects") in one."""
         if self.any_concept is None:
             return escape(text)
-        parts, last = [], 0
+        spans = []
         for match in self.any_concept.finditer(text):
-            parts += [escape(text[last : match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
-            last = match.end()
+            if spans and not text[spans[-1][1] : match.start()].strip():
+                spans[-1][1] = match.end()
+            else:
+                spans.append([match.start(), match.end()])
+        parts, last = [], 0
+        for start, end in spans:
+            parts += [escape(text[last:start]), f"<mark>{escape(text[start:end])}</mark>"]
+            last = end
         parts.append(escape(text[last:]))
         return mark_safe("".join(parts))

@@ -32,7 +32,7 @@ def test_side_effects_shows_the_safety_section_not_the_mention_in_passing(client
     assert result.section == SAFETY_SECTION
     assert result.section_href == f"{GUIDE_URL}#{SAFETY_ANCHOR}"
     assert result.passage.startswith("While side effects from NK cell therapy are generally mild and temporary")
-    assert result.marked == ["side", "effects"]
+    assert result.marked == ["side effects"]
     assert heading_with_id(client, result.section_href) == ("h2", SAFETY_SECTION)
 
 
@@ -50,7 +50,7 @@ def test_a_passage_from_the_introduction_links_to_the_guide(client, seeded):
     assert result.passage == (
         "Your immune system contains its own elite special forces—your Natural Killer (NK) cells."
     )
-    assert result.marked == ["Natural", "Killer"]
+    assert result.marked == ["Natural Killer"]
 
 
 @pytest.fixture

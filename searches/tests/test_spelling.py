@@ -29,7 +29,7 @@ def test_a_misspelt_word_offers_the_word_the_guide_uses_and_following_it_finds_t
     followed = search(client, meant)
     (result,) = shown(followed)
     assert result.href == GUIDE_URL
-    assert {word.lower() for word in result.marked} == set(meant.split())
+    assert meant in {words.lower() for words in result.marked}
     assert suggestion(followed) is None
 
 
