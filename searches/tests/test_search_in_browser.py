@@ -20,7 +20,9 @@ def search_from_the_header(page, words):
     page.locator("header").get_by_role("button", name="Search").click()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 360, "height": 740}], ids=["desktop", "phone"]
+)
 def test_a_patient_mistypes_follows_did_you_mean_and_reaches_the_section(site, chromium, viewport):
     page = chromium.new_context(viewport=viewport).new_page()
     page.goto(site + GUIDE_URL)
