@@ -3,6 +3,8 @@ words only in passing comes after those with a section about them."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
 from pages.models import GuidePage
@@ -117,3 +119,19 @@ def test_results_are_in_the_readers_language_only(client, seeded):
     guide.copy(update_attrs={"slug": "nk-cells-es", "title": "NK cells, in Spanish", "locale": spanish})
     assert [result.title for result in shown(search(client, "perforin"))] == [guide.title]
     assert "1 guide found." in main_text(search(client, "perforin"))
+
+
+def guide_bodies_read(client, query):
+    """How many queries read a guide's body while searching for `query`."""
+    with CaptureQueriesContext(connection) as queries:
+        search(client, query)
+    return sum('"pages_guidepage"."body"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_guides_words_are_read_once_until_the_content_changes(client, seeded):
+    assert guide_bodies_read(client, "perforin") == 1
+    assert guide_bodies_read(client, "side effects") == 0
+    assert guide_bodies_read(client, "natual killer") == 0  # "Did you mean" uses the same words
+    guide = GuidePage.objects.get()
+    guide.save_revision().publish()
+    assert guide_bodies_read(client, "perforin") == 1
