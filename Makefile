@@ -105,7 +105,8 @@ screenshots: $(BIN)/.installed browser
 	RETAKE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
 		tests/browser/test_new_guide_by_role_in_browser.py::test_an_editors_never_reviewed_guide_previews_and_the_reviewer_can_read_it \
 		tests/browser/test_staff_editing_in_browser.py::test_a_moderator_edits_a_paragraph_and_a_table_cell_lets_autosave_happen_and_publishes_once \
-		tests/browser/test_staff_editing_in_browser.py::test_the_preview_panel_shows_the_guide_as_patients_will_see_it
+		tests/browser/test_staff_editing_in_browser.py::test_the_preview_panel_shows_the_guide_as_patients_will_see_it \
+		searches/tests/test_search_in_browser.py
 
 # Benchmark and load test: production settings under gunicorn on loopback, a throwaway
 # PostgreSQL database (dropped and recreated) and a Redis database that they empty.

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from wagtail.models import Locale
 
 from searches.models import Synonym
-from tests.browser.staff import SCREENSHOTS, no_problems, sign_in, staff_member, success_message
+from tests.browser.staff import docs_shot, no_problems, sign_in, staff_member, success_message
 from tests.browser.support import axe_violations, shot
 from tests.support import GUIDE_URL
 
@@ -72,7 +72,7 @@ def test_a_moderator_adds_a_synonym_from_the_searches_report_and_patients_words_
     expect(page.get_by_label("Patients' words")).to_have_value("recuperation")
     expect(page.get_by_label("Language")).to_have_value(str(Locale.get_default().pk))
     page.get_by_label("The guides' words").fill("downtime")
-    page.screenshot(path=SCREENSHOTS / "search-synonym-from-the-report.png")
+    docs_shot(page, "search-synonym-from-the-report")
     page.get_by_role("button", name="Create").click()
     page.wait_for_url(site + "/admin/search-synonyms/")
     expect(success_message(page)).to_contain_text("created")
