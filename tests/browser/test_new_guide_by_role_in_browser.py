@@ -59,9 +59,11 @@ def test_an_editors_never_reviewed_guide_previews_and_the_reviewer_can_read_it(s
 
     # The preview panel beside the editor.
     preview = preview_panel(page)
-    preview.get_by_role("heading", level=1, name=TITLE).wait_for(timeout=20_000)
-    assert preview.get_by_role("heading", level=2, name=HEADING).is_visible()
-    assert preview.get_by_text("Not reviewed yet").first.is_visible()
+    # Wagtail draws each preview in a fresh iframe and swaps it in (the paragraph just typed asks
+    # for one): wait for what is looked for, as a person glances again, rather than read it once.
+    expect(preview.get_by_role("heading", level=1, name=TITLE)).to_be_visible(timeout=20_000)
+    expect(preview.get_by_role("heading", level=2, name=HEADING)).to_be_visible()
+    expect(preview.get_by_text("Not reviewed yet").first).to_be_visible()
     shot(page, "editor-previews-a-never-reviewed-guide")
 
     # Submitted, then "View draft" from the confirmation.
