@@ -1,6 +1,7 @@
 import os
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -41,5 +42,7 @@ if os.environ.get("BENCHMARK_REFERENCE_VIEW") == "on":
     # middleware can cost. It exists only while the benchmark sets the variable.
     urlpatterns += [path("benchmark-reference/", lambda request: HttpResponse("ok", content_type="text/plain"))]
 
-# Wagtail's page serving catches everything else, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving catches everything else, so it comes last. English pages keep their
+# addresses; the same patterns under /es/ serve the Spanish pages (lmi_site/language.py activates
+# the language from the address, so no browser setting or cookie changes what an address shows).
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

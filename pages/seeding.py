@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail import hooks
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import DraftStateMixin, Locale, Page, Site
 
 from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
@@ -531,7 +530,8 @@ class Seeder:
 
     def tree_root(self):
         """Migrations make the root page, locale, staff roles and workflow; a flushed database has none."""
-        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:  # as migrations make them (pages 0011: Spanish)
+            Locale.objects.get_or_create(language_code=code)
         root = Page.add_root(
             instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
         )
