@@ -13,6 +13,7 @@ from delivery.views import health
 from lmi_site import uploads
 from lmi_site import views as site_views
 from pages import views
+from pages.sitemaps import SiteSitemap
 from searches.views import search
 
 # The 500 page never touches the database; the 404 page uses Django's default view and templates/404.html.
@@ -21,9 +22,7 @@ handler500 = "lmi_site.views.server_error"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", search, name="search"),
-    path("feedback/", include("feedback.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": SiteSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", health, name="health"),
     path("favicon.ico", site_views.favicon, name="favicon"),
@@ -45,4 +44,9 @@ if os.environ.get("BENCHMARK_REFERENCE_VIEW") == "on":
 # Wagtail's page serving catches everything else, so it comes last. English pages keep their
 # addresses; the same patterns under /es/ serve the Spanish pages (lmi_site/language.py activates
 # the language from the address, so no browser setting or cookie changes what an address shows).
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("search/", search, name="search"),
+    path("feedback/", include("feedback.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

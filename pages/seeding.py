@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from wagtail import hooks
 from wagtail.models import DraftStateMixin, Locale, Page, Site
 
+from lmi_site.language import SPANISH
 from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
 from pages.models.base import pages_beyond_migrate
@@ -250,6 +251,8 @@ class SiteData:
     home: dict
     guide_index: dict
     guides: list = field(default_factory=list)
+    # The two pages above the guides in Spanish (under /es/): {"home": {...}, "guide_index": {...}}.
+    spanish: dict = field(default_factory=dict)
 
 
 def read_guide(path):
@@ -350,7 +353,7 @@ def read_guide(path):
 def read_site(site_path=SITE_FILE, guide_paths=None):
     reader = _Reader(site_path)
     data = reader.load()
-    reader.mapping(data, "", ("clinic", "people", "home", "guide_index"))
+    reader.mapping(data, "", ("clinic", "people", "home", "guide_index"), ("spanish",))
 
     clinic = reader.mapping(
         data["clinic"],
@@ -421,6 +424,9 @@ def read_site(site_path=SITE_FILE, guide_paths=None):
         },
     )
 
+    if "spanish" in data:
+        site.spanish = _read_translated_frame(reader, data["spanish"], "spanish")
+
     if guide_paths is None:
         guide_paths = sorted(GUIDES_DIR.glob("*.yaml"))
     slugs = {}
@@ -435,6 +441,23 @@ def read_site(site_path=SITE_FILE, guide_paths=None):
                 raise SeedError(f"{path}: {name}: {person!r} is not one of the people in {site_path}")
         site.guides.append(guide)
     return site
+
+
+def _read_translated_frame(reader, data, where):
+    """The home page's and guide index's titles and summaries in another language (and the index's slug)."""
+    reader.mapping(data, where, ("home", "guide_index"))
+    home = reader.mapping(data["home"], f"{where}.home", ("title", "summary"))
+    index_page = reader.mapping(data["guide_index"], f"{where}.guide_index", ("slug", "title", "summary"))
+    frame = {
+        "home": {name: reader.text(home, name, f"{where}.home") for name in ("title", "summary")},
+        "guide_index": {name: reader.text(index_page, name, f"{where}.guide_index") for name in ("title", "summary")},
+    }
+    _check_limits(reader, HomePage, frame["home"], f"{where}.home")
+    _check_limits(reader, GuideIndexPage, frame["guide_index"], f"{where}.guide_index")
+    frame["guide_index"]["slug"] = _slug(
+        reader, reader.text(index_page, "slug", f"{where}.guide_index"), f"{where}.guide_index.slug"
+    )
+    return frame
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -562,6 +585,25 @@ class Seeder:
         self.say("Home page", "created")
         return home
 
+    def translation(self, page, language_code, fields, what):
+        """The page's translation into the language, made (as wagtail-localize's editor makes one:
+        Wagtail's copy for translation) and published with the fixture's words, or brought in line."""
+        locale = Locale.objects.get(language_code=language_code)
+        translated = page.get_translation_or_none(locale)
+        if translated is None:
+            translated = page.copy_for_translation(locale)
+            for name, value in fields.items():
+                setattr(translated, name, value)
+            translated.save_revision(log_action=True).publish()
+            self.say(what, "created")
+            return translated
+        return self.sync(translated.specific, fields, what)
+
+    def spanish_frame(self, frame, home, guide_index):
+        home_es = self.translation(home, SPANISH, frame["home"], "Home page (Spanish)")
+        self.translation(guide_index, SPANISH, frame["guide_index"], "Guide index page (Spanish)")
+        return home_es
+
     @transaction.atomic
     def run(self, site):
         self.clinic_settings(site.clinic)
@@ -575,6 +617,8 @@ class Seeder:
                 self.page(guide_index, GuidePage, guide.slug, fields, f"Guide {guide.slug!r}")
             except ValidationError as error:
                 raise SeedError(f"{guide.path}: {error}") from error
+        if site.spanish:
+            self.spanish_frame(site.spanish, home, guide_index)
         # Then each other app's own pages (the consultation request page, the privacy notice, ...):
         # every app that has some registers a "seed_content" Wagtail hook, called as fn(seeder, home)
         # in this transaction, in INSTALLED_APPS order. The content app knows none of them.

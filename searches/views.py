@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from wagtail.models import Locale
 
 from pages.models import GuidePage
 from searches.counting import record_search
@@ -27,7 +28,9 @@ def search(request):
     # The search backend gets words only: quotes and symbols are query syntax to some backends
     # (an unmatched quote is an SQLite full-text error), and no reader means them as such.
     terms = " ".join(re.findall(r"\w+", query))
-    results = GuidePage.objects.live().public().search(terms, operator="and") if terms else GuidePage.objects.none()
+    # The guides in the page's language (the address's: /search/ or /es/search/).
+    in_language = GuidePage.objects.live().public().filter(locale=Locale.get_active())
+    results = in_language.search(terms, operator="and") if terms else GuidePage.objects.none()
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     words = query.split()
     # Guides staff promoted for these words come first (searches/promotions.py).

@@ -9,6 +9,7 @@ from django.utils import translation
 from wagtail.models import Locale
 
 from lmi_site.compile_translations import LOCALE_DIR, out_of_date
+from pages.models import HomePage
 from tests.support import GUIDE_URL
 
 SPANISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9", "HTTP_COOKIE": "django_language=es"}
@@ -30,9 +31,13 @@ def test_a_browser_set_to_spanish_gets_the_english_address_in_english_with_nothi
 
 
 def test_no_english_page_is_served_as_spanish_under_es(client, seeded):
-    # The seeded site has no Spanish pages yet: /es/ addresses are not found, not English pages.
-    assert client.get("/es/").status_code == 404
+    # The guide has no Spanish version: its address under /es/ is not found, never the English guide.
     assert client.get("/es" + GUIDE_URL).status_code == 404
+    assert client.get("/es/guias/nk-cell-therapy/").status_code == 404
+    # Without a published Spanish home page, nothing under /es/ is served, not the English home.
+    HomePage.objects.get(locale__language_code="es").unpublish()
+    assert client.get("/es/").status_code == 404
+    assert client.get("/").status_code == 200
 
 
 def test_the_language_lasts_for_its_own_request_only(client, seeded):

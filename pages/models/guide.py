@@ -2,18 +2,22 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from lmi_site.language import page_language_tag
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, SourcesBlock, plain_block_errors, section_anchor
 from pages.dates import add_months
 from pages.plain_language import PlainLanguagePanel
@@ -215,6 +219,30 @@ class MedicalReviewMixin(models.Model):
         return code, REVIEW_STATUSES[code]
 
 
+def guides_for_readers_of(page):
+    """The live, public guides for a reader of the page's language, in the site's order.
+
+    In English, the English guides. In another language, each guide in that language where it is
+    published, and otherwise the English guide, marked `in_english` so the list labels it as
+    English: the reader is never left without it, nor shown English as if it were their language.
+    One query either way (the locale's code comes with each guide)."""
+    guides = GuidePage.objects.live().public().order_by("path")
+    language = get_language()  # the address's (lmi_site/language.py), so the page's own
+    if language == settings.LANGUAGE_CODE:
+        return guides.filter(locale_id=page.locale_id)
+    guides = guides.annotate(language=F("locale__language_code"))
+    found = list(guides.filter(locale__language_code__in=[language, settings.LANGUAGE_CODE]))
+    translated = {guide.translation_key for guide in found if guide.language == language}
+    chosen = []
+    for guide in found:
+        if guide.language == language:
+            chosen.append(guide)
+        elif guide.translation_key not in translated:
+            guide.in_english = True
+            chosen.append(guide)
+    return chosen
+
+
 class HomePage(BasePage):
     max_count = 1
     subpage_types = ["pages.GuideIndexPage"]
@@ -222,7 +250,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["guides"] = GuidePage.objects.live().public().order_by("path")
+        context["guides"] = guides_for_readers_of(self)
         return context
 
 
@@ -250,7 +278,10 @@ class GuideIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["guides"] = GuidePage.objects.child_of(self).live().public().order_by("path")
+        if get_language() == settings.LANGUAGE_CODE:
+            context["guides"] = GuidePage.objects.child_of(self).live().public().order_by("path")
+        else:
+            context["guides"] = guides_for_readers_of(self)
         return context
 
 
@@ -368,7 +399,7 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
             "name": self.title,
             "description": self.summary,
             "url": url,
-            "inLanguage": "en-US",
+            "inLanguage": page_language_tag(),
             "datePublished": self.first_published_at.isoformat() if self.first_published_at else None,
             "dateModified": self.last_published_at.isoformat() if self.last_published_at else None,
             "about": {"@type": "MedicalTherapy", "name": self.therapy_name},
