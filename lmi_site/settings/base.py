@@ -157,6 +157,10 @@ if FRONTEND_CACHE_PURGE_URL:
             "LOCATION": FRONTEND_CACHE_PURGE_URL,
         }
     }
+# Wagtail would also purge each /es/… address once per language prefix (/en-gb/…), as if every
+# language had one; English has none here, and every page in every language is purged in its own
+# right (delivery/cache.py purges every live page), so addresses are purged as they are.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 # How long a Publish waits for the caching proxy to answer a purge before giving up (and logging it).
 FRONTEND_CACHE_PURGE_TIMEOUT_SECONDS = 2
 # Each content change is purged from the proxy twice: after the commit, and again this many
