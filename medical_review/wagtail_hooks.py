@@ -19,8 +19,10 @@ from medical_review.review import (
     guides_due,
     human_date,
 )
+from medical_review.translations import translation_publish_refusal
 from medical_review.views import GuideReviewReportView, mark_reviewed_view
 from medical_review.workflow_views import GuidePageViewSet
+from pages.models.guide import TRANSLATION_PUBLISH_HOOK
 
 
 @hooks.register("register_admin_viewset")
@@ -125,3 +127,7 @@ def register_review_report_menu_item():
     return MenuItemFor(
         "Medical review dates", reverse("guide_review_report"), can_see_review_dates, icon_name="date", order=50
     )
+
+
+# A translated guide goes live only as a Medical reviewer approved it, whole (translations.py).
+hooks.register(TRANSLATION_PUBLISH_HOOK, translation_publish_refusal)

@@ -23,7 +23,7 @@ from wagtail import hooks
 from wagtail.models import DraftStateMixin, Locale, Page, Site
 
 from lmi_site.language import SPANISH
-from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
+from pages.blocks import ILLUSTRATIONS, GuideBodyBlock, with_block_ids
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
 from pages.models.base import pages_beyond_migrate
 from pages.roles import setup_roles_and_workflow
@@ -338,7 +338,7 @@ def read_guide(path):
         "summary": reader.text(data, "summary", ""),
         "introduction": paragraphs_html(reader.text_list(data, "introduction", "")),
         "last_reviewed": last_reviewed,
-        "body": body,
+        "body": with_block_ids(block, body),
     }
     _check_limits(reader, GuidePage, {"slug": slug, **fields}, "")
     return GuideData(
@@ -475,7 +475,8 @@ def _without_ids(value):
 def _comparable(instance, name):
     value = getattr(instance, name)
     if name == "body":
-        return _without_ids(instance.body.get_prep_value() if hasattr(value, "get_prep_value") else value)
+        stored = instance.body.get_prep_value() if hasattr(value, "get_prep_value") else value
+        return _without_ids(with_block_ids(GuideBodyBlock(), stored))
     if isinstance(value, Person):
         return value.pk
     return value

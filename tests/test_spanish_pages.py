@@ -9,27 +9,19 @@ import pytest
 from bs4 import BeautifulSoup
 from django.template.loader import render_to_string
 from django.utils import translation
-from wagtail.models import Locale
 
 from lmi_site.compile_translations import LOCALE_DIR
-from pages.models import GuidePage
 from tests.support import GUIDE_URL, normalise
+from tests.translations import TEST_TITLE, publish_in_spanish
 
 BASE = "http://testserver"
 SPANISH_GUIDE_URL = "/es/guias/nk-cell-therapy/"
-# A test's stand-in for a translator's work: obviously not the clinic's text, never shown to patients.
-TEST_TITLE = "Título de prueba de la traducción"
 
 
 @pytest.fixture
 def spanish_guide(seeded):
-    """The guide's Spanish version, published as the Medical review workflow would leave it."""
-    english = GuidePage.objects.get(locale__language_code="en-gb")
-    spanish = english.copy_for_translation(Locale.objects.get(language_code="es"))
-    spanish.title = TEST_TITLE
-    spanish.last_reviewed = datetime.date(2025, 8, 26)
-    spanish.save_revision().publish()
-    return spanish
+    """The guide's Spanish version, published through the Medical review workflow."""
+    return publish_in_spanish(last_reviewed=datetime.date(2025, 8, 26))
 
 
 def page(client, url):

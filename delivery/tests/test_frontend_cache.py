@@ -12,11 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.conf import settings
 from django.test import override_settings
-from wagtail.models import Locale
 
 from delivery import cache as cache_module
 from pages.models import ClinicSettings, GuidePage
 from tests.support import GUIDE_URL
+from tests.translations import publish_in_spanish
 
 # Every live page: the home page, the guides, and the consultation and privacy pages; and the
 # Spanish home page and list of guides.
@@ -119,9 +119,7 @@ def test_publishing_a_translation_purges_its_pages_in_both_languages_at_the_prox
     english = GuidePage.objects.get()
     with override_settings(WAGTAILFRONTENDCACHE=frontend_cache_settings(proxy.server_address)):
         with django_capture_on_commit_callbacks(execute=True):
-            spanish = english.copy_for_translation(Locale.objects.get(language_code="es"))
-            spanish.title = "Título de prueba de la traducción"  # a test's stand-in, never the clinic's words
-            spanish.save_revision().publish()
+            publish_in_spanish(english)
     purged = {path for _, path in proxy.purged}
     assert purged == {*EVERY_PAGE, "/es/guias/nk-cell-therapy/"}
 

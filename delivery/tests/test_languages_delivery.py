@@ -2,15 +2,13 @@
 proxy's purge of both: test_frontend_cache.py)."""
 
 import pytest
-from wagtail.models import Locale
 
 from delivery import cache as cache_module
 from pages.models import GuidePage
 from tests.support import GUIDE_URL
+from tests.translations import TEST_TITLE, approve_through_review, publish_in_spanish
 
 SPANISH_GUIDE_URL = "/es/guias/nk-cell-therapy/"
-# A test's stand-in for a translator's work, never the clinic's words.
-TEST_TITLE = "Título de prueba de la traducción"
 
 
 @pytest.fixture(autouse=True)
@@ -21,16 +19,9 @@ def no_second_purge_after_the_test():
         pending.cancel()
 
 
-def translate(guide, title):
-    spanish = guide.copy_for_translation(Locale.objects.get(language_code="es"))
-    spanish.title = title
-    spanish.save_revision().publish()
-    return spanish
-
-
 def test_each_language_is_kept_under_its_own_address_and_both_are_dropped_on_a_publish(client, seeded):
     english = GuidePage.objects.get()
-    spanish = translate(english, TEST_TITLE)
+    spanish = publish_in_spanish(english)
     for url in (GUIDE_URL, SPANISH_GUIDE_URL):
         assert client.get(url)["X-Page-Cache"] == "miss"
         assert client.get(url)["X-Page-Cache"] == "hit"
@@ -42,7 +33,8 @@ def test_each_language_is_kept_under_its_own_address_and_both_are_dropped_on_a_p
     assert english_page["X-Page-Cache"] == "hit" and TEST_TITLE not in english_page.content.decode()
     # Publishing the translation: its page, and the English one (its language link), drawn afresh.
     spanish.title = "Otro título de prueba"
-    spanish.save_revision().publish()
+    spanish.save_revision()
+    approve_through_review(spanish)
     assert client.get(SPANISH_GUIDE_URL)["X-Page-Cache"] == "miss"
     assert "Otro título de prueba" in client.get(SPANISH_GUIDE_URL).content.decode()
     assert client.get(GUIDE_URL)["X-Page-Cache"] == "miss"

@@ -227,6 +227,9 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("es", "Español")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation is made as a draft, never published at once with its strings still in English;
+# it goes live through the Medical review workflow (medical_review/translations.py).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # What a page says its language is (<html lang>, JSON-LD inLanguage, og:locale), by language code.
 # English pages keep saying en-US, as they always have.
 PAGE_LANGUAGE_TAGS = {"en-gb": "en-US", "es": "es-MX"}

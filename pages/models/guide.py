@@ -29,6 +29,8 @@ from .settings import ClinicSettings
 WORDS_PER_MINUTE = 200
 # The Wagtail hook through which the delivery app keeps a guide's parts (delivery/fragments.py).
 KEEP_PARTS_HOOK = "keep_guide_parts"
+# Asked before a guide in another language than English is published (GuidePage.publish).
+TRANSLATION_PUBLISH_HOOK = "check_translation_publish"
 
 
 @dataclass(frozen=True)
@@ -183,10 +185,30 @@ class MedicalReviewMixin(models.Model):
 
     def publish(self, revision, *args, **kwargs):
         # Every way of publishing (editor, workflow, schedule, script) passes here.
-        missing = revision.as_object().missing_for_publishing()
+        candidate = revision.as_object()
+        missing = candidate.missing_for_publishing()
         if missing:
             raise ValidationError(missing)
+        refusals = candidate.translation_publish_refusals(revision)
+        if refusals:
+            raise ValidationError(" ".join(refusals))
         return super().publish(revision, *args, **kwargs)
+
+    def is_translation(self):
+        """Whether this is a guide's version in a language other than English (the original)."""
+        return self.locale.language_code != settings.LANGUAGE_CODE
+
+    def translation_publish_refusals(self, revision):
+        """Why this version of a translated guide may not go live: a translation is medical content,
+        published only once a medical reviewer approved it. Each "check_translation_publish" hook
+        (medical_review answers) is asked fn(guide, revision) and returns a reason or None. With
+        no hook to ask, a translation is never published: safe, not silent."""
+        if not self.is_translation():
+            return []
+        checks = hooks.get_hooks(TRANSLATION_PUBLISH_HOOK)
+        if not checks:
+            return ["A translated guide is published only through the Medical review workflow."]
+        return [reason for check in checks if (reason := check(self, revision))]
 
     def effective_review_interval(self, default_months=None):
         """Months between reviews: this guide's own, else the clinic's default."""

@@ -1,0 +1,66 @@
+"""A translated guide is medical content: live only as a Medical reviewer approved it, and whole."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from wagtail.models import Locale
+from wagtail_localize.models import StringTranslation, Translation, TranslationSource
+
+from pages.models import GuidePage
+from tests.translations import TEST_TITLE, approve_through_review, spanish_draft, staff_member
+
+SPANISH_GUIDE_URL = "/es/guias/nk-cell-therapy/"
+
+
+@pytest.fixture
+def english(seeded):
+    return GuidePage.objects.get(locale__language_code="en-gb")
+
+
+def test_a_translation_published_directly_is_refused_and_stays_unseen(client, english):
+    spanish = spanish_draft(english)
+    with pytest.raises(ValidationError, match="only once a Medical reviewer has approved this version"):
+        spanish.get_latest_revision().publish(user=staff_member("Moderators"))
+    assert not GuidePage.objects.get(pk=spanish.pk).live
+    assert client.get(SPANISH_GUIDE_URL).status_code == 404
+
+
+def test_a_translation_approved_in_the_workflow_goes_live(client, english):
+    spanish = approve_through_review(spanish_draft(english))
+    assert spanish.live and client.get(SPANISH_GUIDE_URL).status_code == 200
+    # A change made after the approval is not live until it is approved in its turn.
+    spanish.title = "Cambio de prueba sin aprobar"
+    revision = spanish.save_revision()
+    with pytest.raises(ValidationError):
+        revision.publish(user=staff_member("Moderators"))
+    assert GuidePage.objects.get(pk=spanish.pk).title == TEST_TITLE
+
+
+def test_wagtail_localize_makes_a_new_translation_a_draft_not_a_live_page(english):
+    source, _ = TranslationSource.get_or_create_from_instance(english)
+    translation = Translation.objects.create(source=source, target_locale=Locale.objects.get(language_code="es"))
+    translation.save_target(user=staff_member("Editors"), publish=False)
+    spanish = english.get_translation(Locale.objects.get(language_code="es"))
+    assert not spanish.live
+
+
+def test_a_translation_with_strings_still_in_english_can_never_be_approved_or_published(english):
+    source, _ = TranslationSource.get_or_create_from_instance(english)
+    spanish_locale = Locale.objects.get(language_code="es")
+    translation = Translation.objects.create(source=source, target_locale=spanish_locale)
+    # One string translated (the title); every other string still waits for the translator.
+    title_segment = source.stringsegment_set.select_related("string", "context").get(context__path="title")
+    StringTranslation.objects.create(
+        translation_of=title_segment.string,
+        locale=spanish_locale,
+        context=title_segment.context,
+        data=TEST_TITLE,
+    )
+    translation.save_target(user=staff_member("Editors"), publish=False)
+    spanish = GuidePage.objects.get(translation_key=english.translation_key, locale=spanish_locale)
+    total, done = translation.get_progress()
+    assert 1 == done < total
+    with pytest.raises(PermissionDenied, match=f"{total - 1} of the {total} strings of this translation"):
+        approve_through_review(spanish)
+    with pytest.raises(ValidationError, match="not translated yet"):
+        spanish.get_latest_revision().publish(user=staff_member("Moderators"))
+    assert not GuidePage.objects.get(pk=spanish.pk).live
