@@ -26,7 +26,7 @@ from lmi_site.language import SPANISH
 from pages.blocks import ILLUSTRATIONS, GuideBodyBlock, with_block_ids
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
 from pages.models.base import pages_beyond_migrate
-from pages.roles import setup_roles_and_workflow
+from pages.roles import setup_roles_and_workflow, setup_translators
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SITE_FILE = FIXTURES_DIR / "site.yaml"
@@ -603,6 +603,7 @@ class Seeder:
     def spanish_frame(self, frame, home, guide_index):
         home_es = self.translation(home, SPANISH, frame["home"], "Home page (Spanish)")
         self.translation(guide_index, SPANISH, frame["guide_index"], "Guide index page (Spanish)")
+        setup_translators(django_apps)  # Translators may change the Spanish pages, now there are some
         return home_es
 
     @transaction.atomic
