@@ -11,10 +11,13 @@ the "check_translation_publish" hook, whether a version of a translated guide ma
 """
 
 from django.db.models import Q
-from wagtail.models import Page, Revision, TaskState
+from django.utils import timezone
+from wagtail.models import Page, PageLogEntry, Revision, TaskState
+from wagtail.signals import page_published
 
 from medical_review.models import MedicalReviewTask
 from medical_review.untranslated import untranslated_refusal
+from pages.models import GuidePage
 
 # What patients read; a version that changes none of these changes only the review stamp.
 READ_BY_PATIENTS = ("title", "slug", "summary", "therapy_name", "introduction", "body", "sources", "seo_title")
@@ -50,3 +53,53 @@ def translation_publish_refusal(guide, revision):
         "A translated guide goes live only once a Medical reviewer has approved this version in the "
         "Medical review workflow: submit it to Medical review."
     )
+
+
+# --- translations behind the English guide ---------------------------------------------------
+
+
+def _previously_published(guide, revision):
+    """The version published before this one, if any."""
+    entry = (
+        PageLogEntry.objects.filter(page_id=guide.pk, action="wagtail.publish", revision__isnull=False)
+        .exclude(revision_id=revision.pk)
+        .filter(timestamp__lte=revision.created_at if revision.created_at else timezone.now())
+        .order_by("-timestamp", "-pk")
+        .select_related("revision")
+        .first()
+    )
+    return entry.revision if entry else None
+
+
+def changes_what_patients_read(before, after):
+    return before is None or any(before.content.get(name) != after.content.get(name) for name in READ_BY_PATIENTS)
+
+
+def synced_since(translation_page, moment):
+    """Whether wagtail-localize synced the translation from the English guide at or after moment."""
+    from wagtail_localize.models import TranslationSource
+
+    return TranslationSource.objects.filter(
+        object_id=translation_page.translation_key, last_updated_at__gte=moment
+    ).exists()
+
+
+def guide_published(sender, instance, revision=None, **kwargs):
+    """page_published: an English guide's change of what patients read puts its translations
+    behind it; a translation published after being synced from the changed English catches up."""
+    guide = instance.specific_deferred if hasattr(instance, "specific_deferred") else instance
+    if not isinstance(guide, GuidePage) or revision is None:
+        return
+    if not guide.is_translation():
+        if changes_what_patients_read(_previously_published(guide, revision), revision):
+            GuidePage.objects.filter(translation_key=guide.translation_key).exclude(pk=guide.pk).update(
+                english_changed_at=timezone.now()
+            )
+        return
+    behind_since = GuidePage.objects.filter(pk=guide.pk).values_list("english_changed_at", flat=True).first()
+    if behind_since is not None and synced_since(guide, behind_since):
+        GuidePage.objects.filter(pk=guide.pk).update(english_changed_at=None)
+
+
+def connect_signals():
+    page_published.connect(guide_published, dispatch_uid="medical-review-translations-behind")

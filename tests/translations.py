@@ -4,9 +4,10 @@ Moderator. For tests of what readers get; the browser tests walk the same way in
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from wagtail.models import Locale
 
-from pages.models import GuidePage
+from pages.models import GuidePage, Person
 
 # A test's stand-in for a translator's work: obviously not the clinic's text, never shown to patients.
 TEST_TITLE = "Título de prueba de la traducción"
@@ -41,7 +42,11 @@ def spanish_draft(english, title=TEST_TITLE, **fields):
 
 
 def publish_in_spanish(english=None, title=TEST_TITLE, **fields):
+    """The Spanish guide live, as approved in review; its reviewer and review date are its own
+    (a translation starts without them), here the clinic's medical director's, on the given date."""
     english = english or GuidePage.objects.get(locale__language_code="en-gb")
+    fields.setdefault("reviewed_by", Person.objects.get(name="Dr. Félix Porras"))
+    fields.setdefault("last_reviewed", timezone.localdate())
     spanish = approve_through_review(spanish_draft(english, title, **fields))
     assert spanish.live, "the approved Spanish guide should be live"
     return spanish

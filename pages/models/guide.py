@@ -16,6 +16,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from lmi_site.language import page_language_tag
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, SourcesBlock, plain_block_errors, section_anchor
@@ -153,6 +154,10 @@ class MedicalReviewMixin(models.Model):
         verbose_name="review interval (months)",
         help_text="Leave blank to use the clinic's default, set in Settings → Clinic settings.",
     )
+
+    # For a translation: when the English guide last changed what patients read, after this
+    # translation was last synced and reviewed (medical_review/translations.py sets and clears it).
+    english_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     review_panels = [
         MultiFieldPanel(
@@ -341,8 +346,34 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
         index.SearchField("body"),
     ]
 
+    # What wagtail-localize offers translators, and what it copies from the English guide when a
+    # translation is synced. A translation is reviewed on its own, in its language: its medical
+    # reviewer and last-reviewed date are its own, never copied from the English guide (neither
+    # here nor when it is made: copy_for_translation).
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("slug"),
+        SynchronizedField("show_in_menus"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("summary"),
+        SynchronizedField("author"),
+        SynchronizedField("review_interval_months"),
+        TranslatableField("introduction"),
+        TranslatableField("body"),
+        TranslatableField("therapy_name"),
+        TranslatableField("sources"),
+    ]
+    REVIEWED_PER_LANGUAGE = ("reviewed_by", "last_reviewed", "english_changed_at")
+
     class Meta:
         permissions = [("mark_guide_reviewed", "Can mark a guide as medically reviewed")]
+
+    def copy_for_translation(self, locale, copy_parents=False, alias=False, exclude_fields=None):
+        exclude_fields = [*(exclude_fields or []), *self.REVIEWED_PER_LANGUAGE]
+        return super().copy_for_translation(
+            locale, copy_parents=copy_parents, alias=alias, exclude_fields=exclude_fields
+        )
 
     @path("feedback-sent/")
     def feedback_sent(self, request):
@@ -363,6 +394,13 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
         # Patients are told while the review is late; the page cache keeps pages by the clinic's
         # date (delivery/cache.py), so the notice appears the morning it becomes true.
         context["review_overdue"] = due is not None and due < timezone.localdate()
+        # A translation whose English guide changed after it was last synced and reviewed says so,
+        # with a link to the English (medical_review/translations.py keeps english_changed_at).
+        if self.english_changed_at is not None:
+            context["behind_english"] = {
+                "updated": timezone.localdate(self.english_changed_at),
+                "url": context["translations"].get(settings.LANGUAGE_CODE, ""),
+            }
         # The body and what is worked out from it, kept by published revision (delivery/fragments.py).
         context["guide_parts"] = parts = self.drawn_parts(request)
         context["structured_data"] = self.structured_data(request, clinic, context["breadcrumbs"], parts.faq)
