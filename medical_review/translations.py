@@ -10,6 +10,8 @@ the "check_translation_publish" hook, whether a version of a translated guide ma
   differs from the live one only in its review stamp ("Mark as reviewed" on a live translation).
 """
 
+import json
+
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision, TaskState
@@ -39,7 +41,7 @@ def only_the_review_stamp_changes(guide, revision):
     live = Revision.objects.filter(pk__in=Page.objects.filter(pk=guide.pk).values("live_revision_id")).first()
     if live is None:
         return False
-    return all(live.content.get(name) == revision.content.get(name) for name in READ_BY_PATIENTS)
+    return _same_for_patients(live, revision)
 
 
 def translation_publish_refusal(guide, revision):
@@ -71,8 +73,25 @@ def _previously_published(guide, revision):
     return entry.revision if entry else None
 
 
+def _comparable(value):
+    # A revision keeps a stream field as JSON text, whose keys come in whatever order the database
+    # gave them back (PostgreSQL's jsonb sorts them): compared as data, not as text.
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _same_for_patients(before, after):
+    return all(
+        _comparable(before.content.get(name)) == _comparable(after.content.get(name)) for name in READ_BY_PATIENTS
+    )
+
+
 def changes_what_patients_read(before, after):
-    return before is None or any(before.content.get(name) != after.content.get(name) for name in READ_BY_PATIENTS)
+    return before is None or not _same_for_patients(before, after)
 
 
 def synced_since(translation_page, moment):

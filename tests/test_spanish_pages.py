@@ -190,3 +190,9 @@ def test_a_spanish_guide_uncached_costs_at_most_one_query_more_than_the_english_
             assert client.get(url)["X-Page-Cache"] == "miss"
         counts[url] = len(captured)
     assert counts[SPANISH_GUIDE_URL] <= counts[GUIDE_URL] + 1
+
+
+def test_a_view_that_is_not_a_page_leads_plainly_to_the_other_languages_home_page(client, seeded):
+    for url, expected in (("/es/no-existe/", "/"), ("/no-such-page/", "/es/"), ("/es/search/?q=x", "/")):
+        switch = BeautifulSoup(client.get(url).content, "html.parser").select_one(".language-link")
+        assert switch.a["href"] == expected and normalise(switch.get_text()) in ("English", "Español")

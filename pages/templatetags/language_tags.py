@@ -31,11 +31,11 @@ def og_locale():
 
 @register.simple_tag(takes_context=True)
 def other_language(context):
-    """Where the language link goes: {code, hreflang, lang, name (in that language), url, same_page}.
+    """Where the language link goes: {code, hreflang, lang, name (in that language), url, missing}.
 
     The same page in the other language when it is published there; otherwise the other
-    language's home page with same_page False, so the link can say this page is not in that
-    language yet. None when there is nowhere to go (no home page in that language)."""
+    language's home page, with missing True for a page not yet in that language, so the link can
+    say so. None when there is nowhere to go (no home page in that language)."""
     request = context.get("request")
     if request is None:
         return None
@@ -44,10 +44,12 @@ def other_language(context):
     if other is None:
         return None
     url = (context.get("translations") or {}).get(other)
-    same_page = bool(url)
-    if not url and "home_translations" in context:
+    # A page not yet in the other language says so; a view that is not a page (search, a page
+    # not found) has no version of its own there, and simply leads to that language's home page.
+    missing = not url and "home_translations" in context
+    if missing:
         url = context["home_translations"].get(other)
-    elif not url:  # a view that is not a page: search, a page not found
+    elif not url:
         site = Site.find_for_request(request)
         url = (
             translations_of([site.root_page], request)[str(site.root_page.translation_key)].get(other) if site else None
@@ -63,7 +65,7 @@ def other_language(context):
         "name": dict(settings.LANGUAGES)[other],
         "name_in_sentence": info["name_local"],
         "url": url,
-        "same_page": same_page,
+        "missing": missing,
     }
 
 
