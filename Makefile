@@ -29,7 +29,13 @@ $(BIN)/.installed-production: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-migrate: $(BIN)/.installed
+# The interface's Spanish (and any other language's) words: locale/<language>/LC_MESSAGES/django.po
+# in the repository, compiled to the .mo files Django reads, in pure Python (no gettext needed).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+$(MO_FILES): %.mo: %.po | $(BIN)/.installed-production
+	$(BIN)/python -m lmi_site.compile_translations
+
+migrate: $(BIN)/.installed $(MO_FILES)
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -42,7 +48,7 @@ run: seed
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make serve: the production server and scheduled publishing; a new, empty database gets the clinic's site. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see docs/deploy.md).
-serve: $(BIN)/.installed-production
+serve: $(BIN)/.installed-production $(MO_FILES)
 	$(PRODUCTION) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(PRODUCTION) $(BIN)/python manage.py migrate --noinput
 	$(PRODUCTION) $(BIN)/python manage.py seed_content --if-empty
@@ -97,7 +103,7 @@ varnish:
 		service varnish stop >/dev/null 2>&1 || true; }
 
 ## make test: set up and run the whole suite (DATABASE_URL picks PostgreSQL)
-test: $(BIN)/.installed browser varnish $(LIGHTHOUSE_DIR)/node_modules/.installed
+test: $(BIN)/.installed $(MO_FILES) browser varnish $(LIGHTHOUSE_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make screenshots: retake the editor screenshots docs/editing.md shows (other test runs leave them be)
@@ -141,7 +147,7 @@ lint: $(BIN)/.installed
 	@# The shape of the imports: no circles, apps in layers (pyproject.toml, docs/architecture.md).
 	$(BIN)/lint-imports --no-cache --no-logo
 
-check: $(BIN)/.installed
+check: $(BIN)/.installed $(MO_FILES)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -149,7 +155,7 @@ check: $(BIN)/.installed
 # With DATABASE_URL set (and the rest of the production environment), the site as it will go live:
 # its settings and what its database must hold (the privacy notice's legal name and address).
 # Without it, the settings alone, with placeholder values (as CI runs it).
-deploy-check: $(BIN)/.installed
+deploy-check: $(BIN)/.installed $(MO_FILES)
 ifneq ($(strip $(DATABASE_URL)),)
 	$(PRODUCTION) $(BIN)/python manage.py check --deploy --database default --fail-level WARNING
 else
@@ -159,4 +165,5 @@ else
 endif
 
 clean:
+	rm -f $(MO_FILES)
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-cache .dev-cache collected-static test-media .pytest_cache $(LIGHTHOUSE_DIR)/node_modules

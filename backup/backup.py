@@ -249,6 +249,7 @@ def restore_backup(path):
             # Empty every table (migrate's placeholder pages, default site, groups and workflows are
             # all in the backup); content types and permissions are recreated, then matched by natural key.
             call_command("flush", interactive=False, verbosity=0)
+            _permissions_named_by_groups(json.loads(data))
             call_command("loaddata", str(fixture), verbosity=0)
             new_id = _content_type_ids(manifest["content_types"])
             for entry in page_log:
@@ -259,6 +260,23 @@ def restore_backup(path):
             call_command("rebuild_references_index", verbosity=0)
     call_command("update_index", verbosity=0)
     return manifest
+
+
+def _permissions_named_by_groups(records):
+    """Make again the permissions the backup's groups hold that flush does not: those a migration
+    made rather than a model (wagtail-localize's "submit_translation", held by Translators)."""
+    from django.contrib.auth.models import Permission
+
+    for record in records:
+        if record.get("model") != "auth.group":
+            continue
+        for codename, app_label, model in record["fields"].get("permissions", []):
+            content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+            Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=codename,
+                defaults={"name": codename.replace("_", " ").capitalize()},
+            )
 
 
 def _content_type_ids(old_content_types):

@@ -8,6 +8,8 @@ forge for a page that was never shown (drafts, private or deleted pages).
 
 from django import forms
 from django.core import signing
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from feedback.models import COMMENT_MAX_LENGTH
 
@@ -33,17 +35,19 @@ def signed_guide_id(value):
 
 class FeedbackForm(forms.Form):
     helpful = forms.ChoiceField(
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         error_messages={
-            "required": "Choose Yes or No to say whether this guide was helpful",
-            "invalid_choice": "Choose Yes or No to say whether this guide was helpful",
+            "required": _("Choose Yes or No to say whether this guide was helpful"),
+            "invalid_choice": _("Choose Yes or No to say whether this guide was helpful"),
         },
     )
     comment = forms.CharField(
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         error_messages={
-            "max_length": f"What could be better must be {COMMENT_MAX_LENGTH} characters or fewer "
-            "(you wrote %(show_value)d)",
+            "max_length": format_lazy(
+                _("What could be better must be {limit} characters or fewer (you wrote %(show_value)d)"),
+                limit=COMMENT_MAX_LENGTH,
+            ),
         },
     )

@@ -11,6 +11,7 @@ the cache, for an hour.
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -60,18 +61,20 @@ def send_feedback(request):
     except ValueError:
         length = MAX_REQUEST_BYTES + 1
     if length > MAX_REQUEST_BYTES:
-        return _problem(request, 413, "Your feedback was too long to send. Please shorten it and try again.")
+        return _problem(request, 413, gettext("Your feedback was too long to send. Please shorten it and try again."))
 
     guide_id = signed_guide_id(request.POST.get("guide"))
     guide = GuidePage.objects.live().public().filter(pk=guide_id).first() if guide_id is not None else None
     if guide is None:
-        return _problem(request, 400, "This feedback form is out of date. Please open the guide again and resend.")
+        return _problem(
+            request, 400, gettext("This feedback form is out of date. Please open the guide again and resend.")
+        )
 
     if _over_rate_limit(request):
         return _problem(
             request,
             429,
-            "You have sent a lot of feedback in the last hour. Please try again later.",
+            gettext("You have sent a lot of feedback in the last hour. Please try again later."),
             guide=guide,
         )
 

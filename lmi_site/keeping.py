@@ -6,6 +6,7 @@ Wagtail hook "keep_until_content_changes" (delivery/wagtail_hooks.py); the conte
 slower, never wrong.
 """
 
+from django.utils.translation import get_language
 from wagtail import hooks
 
 KEEP_HOOK = "keep_until_content_changes"
@@ -19,13 +20,13 @@ def until_content_changes(key, compute):
 
 
 def per_site_for_request(request, name, compute):
-    """compute(request), kept on the request and, for the request's host, until the next content
-    change: for what the header and footer of every page show. Without a request, computed."""
+    """compute(request), kept on the request and, for the request's host and language, until the
+    next content change: for what the header and footer of every page show. Without a request, computed."""
     if request is None:
         return compute(None)
     attribute = f"_kept_{name.replace('-', '_')}"
     kept = getattr(request, attribute, None)
     if kept is None:
-        kept = until_content_changes(f"{name}:{request.get_host()}", lambda: compute(request))
+        kept = until_content_changes(f"{name}:{request.get_host()}:{get_language()}", lambda: compute(request))
         setattr(request, attribute, kept)
     return kept

@@ -1,6 +1,7 @@
 import os
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -12,6 +13,7 @@ from delivery.views import health
 from lmi_site import uploads
 from lmi_site import views as site_views
 from pages import views
+from pages.sitemaps import SiteSitemap
 from searches.views import search
 
 # The 500 page never touches the database; the 404 page uses Django's default view and templates/404.html.
@@ -20,9 +22,7 @@ handler500 = "lmi_site.views.server_error"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", search, name="search"),
-    path("feedback/", include("feedback.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"wagtail": SiteSitemap}}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", health, name="health"),
     path("favicon.ico", site_views.favicon, name="favicon"),
@@ -41,5 +41,12 @@ if os.environ.get("BENCHMARK_REFERENCE_VIEW") == "on":
     # middleware can cost. It exists only while the benchmark sets the variable.
     urlpatterns += [path("benchmark-reference/", lambda request: HttpResponse("ok", content_type="text/plain"))]
 
-# Wagtail's page serving catches everything else, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving catches everything else, so it comes last. English pages keep their
+# addresses; the same patterns under /es/ serve the Spanish pages (lmi_site/language.py activates
+# the language from the address, so no browser setting or cookie changes what an address shows).
+urlpatterns += i18n_patterns(
+    path("search/", search, name="search"),
+    path("feedback/", include("feedback.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

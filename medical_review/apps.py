@@ -8,3 +8,8 @@ class MedicalReviewConfig(AppConfig):
     name = "medical_review"
     verbose_name = "Medical review"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from medical_review.translations import connect_signals
+
+        connect_signals()

@@ -5,6 +5,7 @@ from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask
 
 from medical_review.review import stamp_in_workflow
+from medical_review.untranslated import untranslated_refusal
 
 
 class MedicalApprovalForm(TaskStateCommentForm):
@@ -43,6 +44,9 @@ class MedicalReviewTask(AbstractGroupApprovalTask):
             if missing:
                 # Approving would pass on a guide that cannot be published; nothing is kept.
                 raise PermissionDenied(" ".join(missing.values()))
+            untranslated = untranslated_refusal(candidate) if candidate.is_translation() else None
+            if untranslated:
+                raise PermissionDenied(untranslated)
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

@@ -8,6 +8,7 @@ as for any publish; nobody's unpublished draft is ever published by it.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -220,10 +221,17 @@ def guides_with_review_dates(queryset=None, today=None):
     """Every guide with next_due and status worked out, soonest due first, unreviewed last."""
     today = today or timezone.localdate()
     default_months = ClinicSettings.load().review_interval_months
-    guides = list((queryset if queryset is not None else GuidePage.objects.all()).select_related("reviewed_by"))
+    queryset = queryset if queryset is not None else GuidePage.objects.all()
+    guides = list(queryset.select_related("reviewed_by", "locale"))
+    languages = dict(settings.LANGUAGES)
     for guide in guides:
         guide.next_due = guide.next_review_due(default_months)
         guide.status_code, guide.status_label = guide.review_status(today, default_months)
+        # Each language's version is reviewed on its own; a translation says when it fell behind.
+        guide.language = languages.get(guide.locale.language_code, guide.locale.language_code)
+        if guide.english_changed_at is not None:
+            changed = human_date(timezone.localdate(guide.english_changed_at))
+            guide.status_label += f"; behind the English guide, which changed on {changed}"
         guide.reviewer_name = str(guide.reviewed_by) if guide.reviewed_by else ""
         guide.published = "Yes" if guide.live else "No"
     guides.sort(key=lambda guide: (guide.next_due is None, guide.next_due, guide.title))

@@ -118,15 +118,17 @@ class GuideReviewReportView(ReportView):
     paginate_by = 100
     columns = [
         TitleColumn("title", label="Guide", url_name="wagtailadmin_pages:edit"),
+        Column("language", label="Language"),
         DateColumn("last_reviewed", label="Last reviewed"),
         DateColumn("next_due", label="Next review due"),
         Column("reviewer_name", label="Medical reviewer"),
         Column("status_label", label="Status"),
         Column("published", label="Published"),
     ]
-    list_export = ["title", "last_reviewed", "next_due", "reviewer_name", "status_label", "published"]
+    list_export = ["title", "language", "last_reviewed", "next_due", "reviewer_name", "status_label", "published"]
     export_headings = {
         "title": "Guide",
+        "language": "Language",
         "last_reviewed": "Last reviewed",
         "next_due": "Next review due",
         "reviewer_name": "Medical reviewer",

@@ -19,8 +19,11 @@ from medical_review.review import (
     guides_due,
     human_date,
 )
+from medical_review.translation_views import submit_translation_buttons, submit_translation_view
+from medical_review.translations import translation_publish_refusal
 from medical_review.views import GuideReviewReportView, mark_reviewed_view
 from medical_review.workflow_views import GuidePageViewSet
+from pages.models.guide import TRANSLATION_PUBLISH_HOOK
 
 
 @hooks.register("register_admin_viewset")
@@ -69,6 +72,7 @@ def register_review_urls():
             name="guide_review_report_results",
         ),
         path("reports/medical-review/reminders/", send_review_reminders_view, name="send_review_reminders"),
+        path("guides/<int:page_id>/submit-translation/", submit_translation_view, name="submit_translation_for_review"),
     ]
 
 
@@ -125,3 +129,9 @@ def register_review_report_menu_item():
     return MenuItemFor(
         "Medical review dates", reverse("guide_review_report"), can_see_review_dates, icon_name="date", order=50
     )
+
+
+# A translated guide goes live only as a Medical reviewer approved it, whole (translations.py).
+hooks.register(TRANSLATION_PUBLISH_HOOK, translation_publish_refusal)
+hooks.register("register_page_header_buttons", submit_translation_buttons)
+hooks.register("register_page_listing_more_buttons", submit_translation_buttons)

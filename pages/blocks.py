@@ -11,8 +11,9 @@ from django.utils.text import slugify
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.contrib.typed_table_block.blocks import TypedTableBlock, TypedTableBlockValidationError
+from wagtail.contrib.typed_table_block.blocks import TypedTable, TypedTableBlock, TypedTableBlockValidationError
 from wagtail.images.blocks import ImageBlock
+from wagtail_localize.segments import StringSegmentValue
 
 from pages.rich_text import plain_text, render_rich_text
 
@@ -74,6 +75,38 @@ class ComparisonTableBlock(TypedTableBlock):
             # Wagtail shows these above the table in the editor.
             raise TypedTableBlockValidationError(non_block_errors=ErrorList(errors))
         return value
+
+    # wagtail-localize knows no TypedTableBlock and would offer none of a table's words to
+    # translators: the caption, each column heading and each cell are a string of their own.
+    def get_translatable_segments(self, value):
+        segments = [StringSegmentValue("caption", value.caption)] if value.caption else []
+        segments += [
+            StringSegmentValue(f"heading-{index}", column["heading"])
+            for index, column in enumerate(value.columns)
+            if column["heading"]
+        ]
+        for row_index, row in enumerate(value.row_data):
+            segments += [
+                StringSegmentValue(f"cell-{row_index}-{index}", str(cell))
+                for index, cell in enumerate(row["values"])
+                if cell not in (None, "")
+            ]
+        return segments
+
+    def restore_translated_segments(self, value, segments):
+        translated = {segment.path: segment.render_text() for segment in segments}
+        columns = [
+            dict(column, heading=translated.get(f"heading-{index}", column["heading"]))
+            for index, column in enumerate(value.columns)
+        ]
+        rows = [
+            dict(
+                row,
+                values=[translated.get(f"cell-{row_index}-{index}", cell) for index, cell in enumerate(row["values"])],
+            )
+            for row_index, row in enumerate(value.row_data)
+        ]
+        return TypedTable(columns=columns, row_data=rows, caption=translated.get("caption", value.caption))
 
     class Meta:
         icon = "table"
@@ -383,3 +416,29 @@ def plain_block_errors(block, error, value):
         " › ".join(where) + f": {message}" if where else message
         for where, message in block_error_places(block, error, value)
     ]
+
+
+def with_block_ids(stream_block, data):
+    """Stream data with an id on every block, nested ones included (each list item too).
+
+    Wagtail gives ids to a stream's top-level blocks when it saves raw data, not to the blocks
+    inside them; the page editor gives all of them ids. wagtail-localize finds each string by the
+    ids on its way, and without them crashes or skips it: seeded guides go through this.
+    """
+    value = stream_block.to_python(data)
+    _convert_every_block(value)
+    return stream_block.get_prep_value(value)
+
+
+def _convert_every_block(value):
+    # A stream keeps blocks it has not been asked for as raw data and writes them back as they
+    # came, without ids; once read, each gets one when it is written.
+    if isinstance(value, blocks.StreamValue):
+        for child in value:
+            _convert_every_block(child.value)
+    elif isinstance(value, blocks.StructValue):
+        for item in value.values():
+            _convert_every_block(item)
+    elif isinstance(value, blocks.list_block.ListValue):
+        for item in value:
+            _convert_every_block(item)

@@ -9,13 +9,18 @@ development database (with the live models): pass the `apps` registry you have.
   the editor (Wagtail needs "change" for that) but cannot publish, add or delete pages.
 - Moderators publish, and give the workflow's final sign-off; they also promote guides in
   search and keep the search synonyms.
+- Translators translate guides in wagtail-localize's editor and submit a translation to Medical
+  review: they may change the pages of the other languages only (the Spanish home page and what
+  is below it), never the English ones, and publish nothing.
 """
 
+from django.conf import settings
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 EDITORS = "Editors"
 MEDICAL_REVIEWERS = "Medical reviewers"
 MODERATORS = "Moderators"
+TRANSLATORS = "Translators"
 WORKFLOW_NAME = "Medical review"
 REVIEW_TASK_NAME = "Medical reviewers' approval"
 SIGN_OFF_TASK_NAME = "Moderators approval"  # Wagtail's own default task, reused
@@ -29,6 +34,8 @@ PAGE_PERMISSIONS = {
 # Other permissions as (app_label, model, codename, name).
 ACCESS_ADMIN = ("wagtailadmin", "admin", "access_admin", "Can access Wagtail admin")
 VIEW_PERSON = ("pages", "person", "view_person", "Can view person")
+# wagtail-localize's "Translate this page": starts a translation (as a draft, never published).
+SUBMIT_TRANSLATION = ("wagtail_localize", "translation", "submit_translation", "Can submit translations")
 # Patients' feedback on guides (the feedback app): every role works on the guides' content.
 VIEW_FEEDBACK = ("feedback", "guidefeedback", "view_guidefeedback", "Can view patient feedback")
 # What patients searched for (the searches app): for those who write and publish guides.
@@ -44,7 +51,7 @@ EDIT_SEARCH_SYNONYMS = [
     for action in ("add", "change", "delete", "view")
 ]
 MODEL_PERMISSIONS = {
-    EDITORS: [ACCESS_ADMIN, VIEW_PERSON, VIEW_FEEDBACK, VIEW_SEARCHES],
+    EDITORS: [ACCESS_ADMIN, VIEW_PERSON, VIEW_FEEDBACK, VIEW_SEARCHES, SUBMIT_TRANSLATION],
     MEDICAL_REVIEWERS: [
         ACCESS_ADMIN,
         VIEW_PERSON,
@@ -60,8 +67,12 @@ MODEL_PERMISSIONS = {
         *EDIT_SEARCH_SYNONYMS,
         ("pages", "person", "add_person", "Can add person"),
         ("pages", "person", "change_person", "Can change person"),
+        SUBMIT_TRANSLATION,
     ],
+    TRANSLATORS: [ACCESS_ADMIN, SUBMIT_TRANSLATION],
 }
+# Translators' page permission, granted on each other language's home page (setup_translators).
+TRANSLATOR_PAGE_PERMISSIONS = ["change_page"]
 
 
 # Whoever may add, change or publish pages works on the guides: they see the reports about them
@@ -107,7 +118,7 @@ def _task(apps, model, name, group):
 
 
 def setup_roles_and_workflow(apps):
-    """Create or correct the three groups and the workflow; safe to run again."""
+    """Create or correct the three groups and the workflow; safe to run again (Translators: setup_translators)."""
     Group = apps.get_model("auth", "Group")
     Page = apps.get_model("wagtailcore", "Page")
     GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
@@ -141,3 +152,23 @@ def setup_roles_and_workflow(apps):
         workflow_pages__isnull=True, workflow_content_types__isnull=True
     ).update(active=False)
     return groups
+
+
+def setup_translators(apps):
+    """The Translators group: its permissions, and "change" on each home page in a language other
+    than English (so on every page of that language), nothing on the English pages. Safe to run
+    again; the seeder runs it once it has made the Spanish home page."""
+    Group = apps.get_model("auth", "Group")
+    Page = apps.get_model("wagtailcore", "Page")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    group, _ = Group.objects.get_or_create(name=TRANSLATORS)
+    group.permissions.set([_permission(apps, *spec) for spec in MODEL_PERMISSIONS[TRANSLATORS]])
+    homes = list(Page.objects.filter(depth=2).exclude(locale__language_code=settings.LANGUAGE_CODE))
+    GroupPagePermission.objects.filter(group=group).exclude(
+        page__in=homes, permission__codename__in=TRANSLATOR_PAGE_PERMISSIONS
+    ).delete()
+    for home in homes:
+        for codename in TRANSLATOR_PAGE_PERMISSIONS:
+            permission = _permission(apps, "wagtailcore", "page", codename, codename.replace("_", " "))
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+    return group

@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail import hooks
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import DraftStateMixin, Locale, Page, Site
 
-from pages.blocks import ILLUSTRATIONS, GuideBodyBlock
+from lmi_site.language import SPANISH
+from pages.blocks import ILLUSTRATIONS, GuideBodyBlock, with_block_ids
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
 from pages.models.base import pages_beyond_migrate
-from pages.roles import setup_roles_and_workflow
+from pages.roles import setup_roles_and_workflow, setup_translators
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SITE_FILE = FIXTURES_DIR / "site.yaml"
@@ -251,6 +251,8 @@ class SiteData:
     home: dict
     guide_index: dict
     guides: list = field(default_factory=list)
+    # The two pages above the guides in Spanish (under /es/): {"home": {...}, "guide_index": {...}}.
+    spanish: dict = field(default_factory=dict)
 
 
 def read_guide(path):
@@ -336,7 +338,7 @@ def read_guide(path):
         "summary": reader.text(data, "summary", ""),
         "introduction": paragraphs_html(reader.text_list(data, "introduction", "")),
         "last_reviewed": last_reviewed,
-        "body": body,
+        "body": with_block_ids(block, body),
     }
     _check_limits(reader, GuidePage, {"slug": slug, **fields}, "")
     return GuideData(
@@ -351,7 +353,7 @@ def read_guide(path):
 def read_site(site_path=SITE_FILE, guide_paths=None):
     reader = _Reader(site_path)
     data = reader.load()
-    reader.mapping(data, "", ("clinic", "people", "home", "guide_index"))
+    reader.mapping(data, "", ("clinic", "people", "home", "guide_index"), ("spanish",))
 
     clinic = reader.mapping(
         data["clinic"],
@@ -422,6 +424,9 @@ def read_site(site_path=SITE_FILE, guide_paths=None):
         },
     )
 
+    if "spanish" in data:
+        site.spanish = _read_translated_frame(reader, data["spanish"], "spanish")
+
     if guide_paths is None:
         guide_paths = sorted(GUIDES_DIR.glob("*.yaml"))
     slugs = {}
@@ -436,6 +441,23 @@ def read_site(site_path=SITE_FILE, guide_paths=None):
                 raise SeedError(f"{path}: {name}: {person!r} is not one of the people in {site_path}")
         site.guides.append(guide)
     return site
+
+
+def _read_translated_frame(reader, data, where):
+    """The home page's and guide index's titles and summaries in another language (and the index's slug)."""
+    reader.mapping(data, where, ("home", "guide_index"))
+    home = reader.mapping(data["home"], f"{where}.home", ("title", "summary"))
+    index_page = reader.mapping(data["guide_index"], f"{where}.guide_index", ("slug", "title", "summary"))
+    frame = {
+        "home": {name: reader.text(home, name, f"{where}.home") for name in ("title", "summary")},
+        "guide_index": {name: reader.text(index_page, name, f"{where}.guide_index") for name in ("title", "summary")},
+    }
+    _check_limits(reader, HomePage, frame["home"], f"{where}.home")
+    _check_limits(reader, GuideIndexPage, frame["guide_index"], f"{where}.guide_index")
+    frame["guide_index"]["slug"] = _slug(
+        reader, reader.text(index_page, "slug", f"{where}.guide_index"), f"{where}.guide_index.slug"
+    )
+    return frame
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -453,7 +475,8 @@ def _without_ids(value):
 def _comparable(instance, name):
     value = getattr(instance, name)
     if name == "body":
-        return _without_ids(instance.body.get_prep_value() if hasattr(value, "get_prep_value") else value)
+        stored = instance.body.get_prep_value() if hasattr(value, "get_prep_value") else value
+        return _without_ids(with_block_ids(GuideBodyBlock(), stored))
     if isinstance(value, Person):
         return value.pk
     return value
@@ -531,7 +554,8 @@ class Seeder:
 
     def tree_root(self):
         """Migrations make the root page, locale, staff roles and workflow; a flushed database has none."""
-        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:  # as migrations make them (pages 0011: Spanish)
+            Locale.objects.get_or_create(language_code=code)
         root = Page.add_root(
             instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
         )
@@ -562,6 +586,26 @@ class Seeder:
         self.say("Home page", "created")
         return home
 
+    def translation(self, page, language_code, fields, what):
+        """The page's translation into the language, made (as wagtail-localize's editor makes one:
+        Wagtail's copy for translation) and published with the fixture's words, or brought in line."""
+        locale = Locale.objects.get(language_code=language_code)
+        translated = page.get_translation_or_none(locale)
+        if translated is None:
+            translated = page.copy_for_translation(locale)
+            for name, value in fields.items():
+                setattr(translated, name, value)
+            translated.save_revision(log_action=True).publish()
+            self.say(what, "created")
+            return translated
+        return self.sync(translated.specific, fields, what)
+
+    def spanish_frame(self, frame, home, guide_index):
+        home_es = self.translation(home, SPANISH, frame["home"], "Home page (Spanish)")
+        self.translation(guide_index, SPANISH, frame["guide_index"], "Guide index page (Spanish)")
+        setup_translators(django_apps)  # Translators may change the Spanish pages, now there are some
+        return home_es
+
     @transaction.atomic
     def run(self, site):
         self.clinic_settings(site.clinic)
@@ -575,6 +619,8 @@ class Seeder:
                 self.page(guide_index, GuidePage, guide.slug, fields, f"Guide {guide.slug!r}")
             except ValidationError as error:
                 raise SeedError(f"{guide.path}: {error}") from error
+        if site.spanish:
+            self.spanish_frame(site.spanish, home, guide_index)
         # Then each other app's own pages (the consultation request page, the privacy notice, ...):
         # every app that has some registers a "seed_content" Wagtail hook, called as fn(seeder, home)
         # in this transaction, in INSTALLED_APPS order. The content app knows none of them.

@@ -80,7 +80,7 @@ def search(request):
     # The backend gets words only: quotes and symbols are query syntax to some backends (an
     # unmatched quote is an SQLite full-text error), and no reader means them as such.
     terms = " ".join(re.findall(r"\w+", query))
-    # The language searched: its guides, synonyms and common words (English today).
+    # The language searched (the address's: /search/ or /es/search/): its guides, synonyms and common words.
     locale = Locale.get_active()
     language = language_of(locale)
     words = words_of(terms)
@@ -92,7 +92,7 @@ def search(request):
         texts = published_texts(locale)
         answers = ranked(found_guides(concepts, locale, language), texts, matcher)
         # Guides staff promoted for these words come first, in their order (searches/promotions.py).
-        promoted = promoted_guides(terms)
+        promoted = [guide for guide in promoted_guides(terms) if guide.locale_id == locale.id]
         promoted_ids = {guide.pk for guide in promoted}
         first = [(guide, best_passage(texts.parts.get(guide.pk) or parts_of(guide), matcher)[1]) for guide in promoted]
         answers = first + [(guide, passage) for guide, passage in answers if guide.pk not in promoted_ids]

@@ -119,7 +119,7 @@ def assert_sent_to_sign_in(response):
 
 def test_anonymous_visitors_never_see_drafts_previews_revisions_or_the_admin(client, seeded, editor):
     guide = GuidePage.objects.get()
-    index = GuideIndexPage.objects.get()
+    index = GuideIndexPage.objects.get(locale__language_code="en-gb")
     # A live guide with an unpublished change, and a guide never published.
     guide.title = "Draft title not for patients"
     draft_revision = guide.save_revision(user=editor)

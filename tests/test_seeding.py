@@ -49,7 +49,7 @@ def write_yaml(path, data):
 @pytest.mark.django_db
 def test_seed_builds_the_page_tree_people_and_settings():
     run_seed()
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en-gb")
     assert Site.objects.get(is_default_site=True).root_page_id == home.id
     index = GuideIndexPage.objects.child_of(home).get()
     guide = GuidePage.objects.child_of(index).get()
@@ -60,8 +60,12 @@ def test_seed_builds_the_page_tree_people_and_settings():
     assert [s[0] for s in guide.sections()][0] == "Understanding How NK Cell Therapy Works"
     assert Person.objects.count() == 2
     assert ClinicSettings.load().mexico_heading == "Considering Stem Cell Therapy in Mexico?"
-    # Wagtail's placeholder welcome page is gone; ours is the only page under the root.
-    assert Page.objects.filter(depth=2).count() == 1
+    # Wagtail's placeholder welcome page is gone; ours, and its Spanish version, are the only pages
+    # under the root.
+    assert Page.objects.filter(depth=2).count() == 2
+    home_es = HomePage.objects.get(locale__language_code="es")
+    assert home_es.translation_key == home.translation_key and home_es.live and home_es.url == "/es/"
+    assert GuideIndexPage.objects.child_of(home_es).get().url == "/es/guias/"
 
 
 @pytest.mark.django_db
@@ -71,7 +75,7 @@ def test_seeding_again_changes_and_duplicates_nothing():
     output = run_seed()
     assert snapshot() == before
     assert "created" not in output and "updated" not in output
-    assert output.count("unchanged") == 8  # with the consultation and privacy pages
+    assert output.count("unchanged") == 10  # with the consultation and privacy pages, and the Spanish two
 
 
 @pytest.mark.django_db
@@ -297,7 +301,10 @@ def test_if_empty_builds_the_site_on_a_new_database_even_if_an_administrator_sig
     assert HomePage.objects.count() == 0  # migrate's "Welcome" placeholder only
     report = run_seed("--if-empty")
     assert "Home page: created" in report
-    assert GuidePage.objects.get().live and Site.objects.get().root_page_id == HomePage.objects.get().pk
+    assert (
+        GuidePage.objects.get().live
+        and Site.objects.get().root_page_id == HomePage.objects.get(locale__language_code="en-gb").pk
+    )
 
 
 @pytest.mark.django_db

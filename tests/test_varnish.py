@@ -514,3 +514,25 @@ def test_a_slow_answer_from_the_app_is_passed_on_but_not_kept(stack):
     next_reader = stack.get(GUIDE_URL)
     assert next_reader.headers["X-Cache"] == "miss"  # fetched anew, and this quick one is kept
     assert_hit(stack.get(GUIDE_URL))
+
+
+def test_spanish_pages_are_kept_apart_whatever_the_browser_asks_for_and_purged_on_a_publish(stack):
+    spanish = fresh(stack, "/es/")
+    assert '<html lang="es-MX">' in spanish.text
+    # One copy per address: a browser set to English gets the kept Spanish page, and the reverse.
+    again = stack.get("/es/", headers={"Accept-Language": "en-GB,en"})
+    assert_hit(again)
+    assert again.content == spanish.content and "Accept-Language" not in again.headers.get("Vary", "")
+    fresh(stack, "/")
+    english = stack.get("/", headers={"Accept-Language": "es-MX,es"})
+    assert_hit(english)
+    assert '<html lang="en-US">' in english.text
+    # The Spanish home page offers the English guide (labelled as English): publishing the English
+    # guide purges the Spanish page too.
+    title = "Retitled in English, seen on the Spanish home page through Varnish"
+    page_id = stack.save_draft(title)
+    stack.editor().publish(page_id)
+    published = time.monotonic()
+    while title not in stack.get("/es/").text:
+        assert time.monotonic() - published < 1, "the Spanish home page was not purged within 1 s"
+        time.sleep(0.05)

@@ -16,9 +16,11 @@ from django.test import override_settings
 from delivery import cache as cache_module
 from pages.models import ClinicSettings, GuidePage
 from tests.support import GUIDE_URL
+from tests.translations import publish_in_spanish
 
-# Every live page: the home page, the guides, and the consultation and privacy pages.
-EVERY_PAGE = ["/", "/consultation/", "/guides/", GUIDE_URL, "/privacy/"]
+# Every live page: the home page, the guides, and the consultation and privacy pages; and the
+# Spanish home page and list of guides.
+EVERY_PAGE = ["/", "/consultation/", "/guides/", GUIDE_URL, "/privacy/", "/es/", "/es/guias/"]
 
 
 class PurgeRecorder(BaseHTTPRequestHandler):
@@ -78,7 +80,7 @@ def test_a_proxy_that_never_answers_holds_a_publish_up_for_the_time_limit_once_n
         with django_capture_on_commit_callbacks(execute=True):
             GuidePage.objects.get().save_revision().publish()
     took = time.monotonic() - started
-    # One wait of the time limit, not one per page (five pages: 2.5 s), and never for good.
+    # One wait of the time limit, not one per page (seven pages: 3.5 s), and never for good.
     assert took < 2, took
     errors = [record.getMessage() for record in caplog.records if record.levelno == logging.ERROR]
     assert len(errors) == 1 and f"{len(EVERY_PAGE)} of {len(EVERY_PAGE)} pages were not purged" in errors[0]
@@ -109,6 +111,17 @@ def test_publishing_a_guide_purges_every_page_that_shows_it(seeded, proxy, djang
             guide.save_revision().publish()
     # The seeded site's hostname is localhost; the proxy is told which site each path belongs to.
     assert sorted(set(proxy.purged)) == sorted(("localhost", path) for path in EVERY_PAGE)
+
+
+def test_publishing_a_translation_purges_its_pages_in_both_languages_at_the_proxy(
+    seeded, proxy, django_capture_on_commit_callbacks
+):
+    english = GuidePage.objects.get()
+    with override_settings(WAGTAILFRONTENDCACHE=frontend_cache_settings(proxy.server_address)):
+        with django_capture_on_commit_callbacks(execute=True):
+            publish_in_spanish(english)
+    purged = {path for _, path in proxy.purged}
+    assert purged == {*EVERY_PAGE, "/es/guias/nk-cell-therapy/"}
 
 
 def test_edited_clinic_settings_purge_every_page(seeded, proxy, django_capture_on_commit_callbacks):

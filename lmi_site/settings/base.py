@@ -21,6 +21,9 @@ INSTALLED_APPS = [
     "backup",
     # After the apps whose pages it serves; it has no templates of its own to shadow theirs.
     "delivery",
+    # Translations of pages: wagtail-localize's editor, and its Locales screen in place of wagtail.locales.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.search_promotions",
@@ -58,6 +61,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lmi_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language comes from the address alone (/es/… is Spanish), never from the browser's
+    # Accept-Language or a cookie: each address is one cacheable page (lmi_site/language.py).
+    "lmi_site.language.LanguageFromPathMiddleware",
     # The page cache (delivery/cache.py) sits outside everything that can set a cookie or vary a
     # response, so it sees each response as the reader gets it; static files never reach it.
     "delivery.cache.PageCacheMiddleware",
@@ -151,6 +157,10 @@ if FRONTEND_CACHE_PURGE_URL:
             "LOCATION": FRONTEND_CACHE_PURGE_URL,
         }
     }
+# Wagtail would also purge each /es/… address once per language prefix (/en-gb/…), as if every
+# language had one; English has none here, and every page in every language is purged in its own
+# right (delivery/cache.py purges every live page), so addresses are purged as they are.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 # How long a Publish waits for the caching proxy to answer a purge before giving up (and logging it).
 FRONTEND_CACHE_PURGE_TIMEOUT_SECONDS = 2
 # Each content change is purged from the proxy twice: after the commit, and again this many
@@ -211,6 +221,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The site in English (at the addresses it always had) and in Spanish (under /es/). "es", not
+# "es-mx", so the addresses start /es/ and Django's own Spanish catalogue serves; the pages
+# declare the Spanish of Mexico, where the clinic's patients are (PAGE_LANGUAGE_TAGS).
+LANGUAGES = [("en-gb", "English"), ("es", "Español")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A new translation is made as a draft, never published at once with its strings still in English;
+# it goes live through the Medical review workflow (medical_review/translations.py).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# What a page says its language is (<html lang>, JSON-LD inLanguage, og:locale), by language code.
+# English pages keep saying en-US, as they always have.
+PAGE_LANGUAGE_TAGS = {"en-gb": "en-US", "es": "es-MX"}
+# The interface's own words in Spanish: locale/es/LC_MESSAGES/django.po, compiled by the Makefile.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The clinic's own clock (Los Cabos): "today" for review dates, times in the admin and in exports.
 # Each member of staff may still choose their own zone in Wagtail's account settings.
 TIME_ZONE = "America/Mazatlan"

@@ -89,7 +89,14 @@ def test_report_lists_every_guide_and_filters_by_status(moderator_client, guides
     soup = BeautifulSoup(moderator_client.get("/admin/reports/medical-review/").content, "html.parser")
     rows = [[normalise(td.get_text(" ")) for td in tr.select("td")] for tr in soup.select("table tbody tr")]
     assert len(rows) == GuidePage.objects.count()
-    assert rows[0][:5] == [overdue.title, "15 January 2020", "15 January 2021", "Dr. Félix Porras, MD", "Overdue"]
+    assert rows[0][:6] == [
+        overdue.title,
+        "English",
+        "15 January 2020",
+        "15 January 2021",
+        "Dr. Félix Porras, MD",
+        "Overdue",
+    ]
     filtered = BeautifulSoup(
         moderator_client.get("/admin/reports/medical-review/?status=due-soon").content, "html.parser"
     )
@@ -102,14 +109,22 @@ def test_report_exports_csv_and_xlsx(moderator_client, guides):
     response = moderator_client.get("/admin/reports/medical-review/?export=csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["Guide", "Last reviewed", "Next review due", "Medical reviewer", "Status", "Published"]
-    assert rows[1][:5] == [overdue.title, "2020-01-15", "2021-01-15", "Dr. Félix Porras, MD", "Overdue"]
+    assert rows[0] == [
+        "Guide",
+        "Language",
+        "Last reviewed",
+        "Next review due",
+        "Medical reviewer",
+        "Status",
+        "Published",
+    ]
+    assert rows[1][:6] == [overdue.title, "English", "2020-01-15", "2021-01-15", "Dr. Félix Porras, MD", "Overdue"]
     assert response["Content-Disposition"] == f'attachment; filename="medical-review-dates-{TODAY.isoformat()}.csv"'
     response = moderator_client.get("/admin/reports/medical-review/?export=xlsx")
     assert response["Content-Disposition"] == f'attachment; filename="medical-review-dates-{TODAY.isoformat()}.xlsx"'
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.cell(2, 1).value == overdue.title
-    next_due = sheet.cell(2, 3).value
+    next_due = sheet.cell(2, 4).value
     assert getattr(next_due, "date", lambda: next_due)() == datetime.date(2021, 1, 15)
 
 

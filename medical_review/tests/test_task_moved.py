@@ -69,15 +69,19 @@ def start_review_as_before_the_move(old_apps, guide_pk, user_pk):
 
 @pytest.fixture
 def site_before_the_move(transactional_db):
-    old_apps = migrate_back_before_the_move()
-    assert ContentType.objects.filter(app_label="pages", model="medicalreviewtask").exists()
+    # Seeded with today's code (whose models have fields added since), then taken back before the
+    # move: the guide is read with the models as they were then.
     seed()
-    guide = GuidePage.objects.get()
-    editor = get_user_model().objects.create_user("editor", "editor@example.com", "a-long-password")
-    task_pk = start_review_as_before_the_move(old_apps, guide.pk, editor.pk)
-    yield {"guide": guide, "task_pk": task_pk}
-    # Whatever a failure left behind, the next test gets the database at its latest migrations.
-    migrate_forward()
+    try:
+        old_apps = migrate_back_before_the_move()
+        assert ContentType.objects.filter(app_label="pages", model="medicalreviewtask").exists()
+        guide = old_apps.get_model("pages", "GuidePage").objects.get(locale__language_code="en-gb")
+        editor = get_user_model().objects.create_user("editor", "editor@example.com", "a-long-password")
+        task_pk = start_review_as_before_the_move(old_apps, guide.pk, editor.pk)
+        yield {"guide": guide, "task_pk": task_pk}
+    finally:
+        # Whatever a failure left behind, the next test gets the database at its latest migrations.
+        migrate_forward()
 
 
 def test_migrating_forward_keeps_the_content_the_task_and_the_review_in_progress(site_before_the_move):

@@ -1,13 +1,17 @@
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, PublishingPanel
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.search import index
 
 from lmi_site.clock import current_time_zone_name
@@ -43,6 +47,29 @@ def has_view_restrictions(page):
     return until_content_changes(
         f"view-restricted:{page.pk}", lambda: "yes" if Page.get_view_restrictions(page).exists() else "no"
     )
+
+
+def translations_of(pages, request):
+    """{translation key: {language code: address}} of the live, public versions of each page, its
+    own included, in one query kept until content changes: for the hreflang alternates, the
+    sitemap and the link to the other language (the page's own versions, or else the home page's)."""
+    keys = sorted({str(page.translation_key) for page in pages if page is not None})
+
+    def find():
+        # Like .live().public(), in one query: no view restriction on the page or an ancestor.
+        restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+        found = Page.objects.filter(~Exists(restricted), translation_key__in=keys).live().select_related("locale")
+        versions = {key: {} for key in keys}
+        for translation in found:
+            versions[str(translation.translation_key)][translation.locale.language_code] = translation.get_url(request)
+        return versions
+
+    return until_content_changes(f"translations:{':'.join(keys)}:{request.get_host()}", find)
+
+
+def hreflang(language_code):
+    """The language alone (en, es): each version is for every reader of its language, wherever they are."""
+    return language_code.split("-")[0]
 
 
 class BasePageForm(WagtailAdminPageForm):
@@ -150,7 +177,23 @@ class BasePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["canonical_url"] = self.canonical_url(request)
         context["breadcrumbs"] = self.breadcrumbs(request)
+        site = Site.find_for_request(request)  # kept for pages served (delivery/routing.py): no query
+        home = site.root_page if site else None
+        versions = translations_of([self, home], request)
+        context["translations"] = translations = versions[str(self.translation_key)] if self.live else {}
+        context["home_translations"] = versions[str(home.translation_key)] if home else {}
+        context["language_alternates"] = self.language_alternates(request, translations)
         return context
+
+    def language_alternates(self, request, translations):
+        """(hreflang, absolute address) of each language's version and x-default (the English one),
+        when the page is published in more than one language; none otherwise."""
+        if len(translations) < 2:
+            return []
+        alternates = [(hreflang(code), request.build_absolute_uri(url)) for code, url in sorted(translations.items())]
+        if settings.LANGUAGE_CODE in translations:
+            alternates.append(("x-default", request.build_absolute_uri(translations[settings.LANGUAGE_CODE])))
+        return alternates
 
     def breadcrumbs(self, request):
         """(title, address) of the live pages above this one, home first.
@@ -162,12 +205,19 @@ class BasePage(Page):
         trail, page = [], self.get_parent() if self.depth > 2 else None
         while page is not None:
             if page.live:
-                trail.append(("Home" if page.depth == 2 else page.title, page.get_url(request)))
+                trail.append((gettext("Home") if page.depth == 2 else page.title, page.get_url(request)))
             page = page.get_parent() if page.depth > 2 else None
         return trail[::-1]
 
     def get_sitemap_urls(self, request=None):
-        return [{"location": self.canonical_url(request), "lastmod": self.last_published_at}]
+        alternates = self.language_alternates(request, translations_of([self], request)[str(self.translation_key)])
+        return [
+            {
+                "location": self.canonical_url(request),
+                "lastmod": self.last_published_at,
+                "alternates": [{"lang_code": code, "location": url} for code, url in alternates],
+            }
+        ]
 
 
 def pages_beyond_migrate():

@@ -1,18 +1,23 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from lmi_site.language import page_language_tag
 from pages.blocks import PARAGRAPH_FEATURES, GuideBodyBlock, SourcesBlock, plain_block_errors, section_anchor
 from pages.dates import add_months
 from pages.plain_language import PlainLanguagePanel
@@ -24,6 +29,8 @@ from .settings import ClinicSettings
 WORDS_PER_MINUTE = 200
 # The Wagtail hook through which the delivery app keeps a guide's parts (delivery/fragments.py).
 KEEP_PARTS_HOOK = "keep_guide_parts"
+# Asked before a guide in another language than English is published (GuidePage.publish).
+TRANSLATION_PUBLISH_HOOK = "check_translation_publish"
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,10 @@ class MedicalReviewMixin(models.Model):
         help_text="Leave blank to use the clinic's default, set in Settings → Clinic settings.",
     )
 
+    # For a translation: when the English guide last changed what patients read, after this
+    # translation was last synced and reviewed (medical_review/translations.py sets and clears it).
+    english_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     review_panels = [
         MultiFieldPanel(
             [
@@ -178,10 +189,30 @@ class MedicalReviewMixin(models.Model):
 
     def publish(self, revision, *args, **kwargs):
         # Every way of publishing (editor, workflow, schedule, script) passes here.
-        missing = revision.as_object().missing_for_publishing()
+        candidate = revision.as_object()
+        missing = candidate.missing_for_publishing()
         if missing:
             raise ValidationError(missing)
+        refusals = candidate.translation_publish_refusals(revision)
+        if refusals:
+            raise ValidationError(" ".join(refusals))
         return super().publish(revision, *args, **kwargs)
+
+    def is_translation(self):
+        """Whether this is a guide's version in a language other than English (the original)."""
+        return self.locale.language_code != settings.LANGUAGE_CODE
+
+    def translation_publish_refusals(self, revision):
+        """Why this version of a translated guide may not go live: a translation is medical content,
+        published only once a medical reviewer approved it. Each "check_translation_publish" hook
+        (medical_review answers) is asked fn(guide, revision) and returns a reason or None. With
+        no hook to ask, a translation is never published: safe, not silent."""
+        if not self.is_translation():
+            return []
+        checks = hooks.get_hooks(TRANSLATION_PUBLISH_HOOK)
+        if not checks:
+            return ["A translated guide is published only through the Medical review workflow."]
+        return [reason for check in checks if (reason := check(self, revision))]
 
     def effective_review_interval(self, default_months=None):
         """Months between reviews: this guide's own, else the clinic's default."""
@@ -214,6 +245,30 @@ class MedicalReviewMixin(models.Model):
         return code, REVIEW_STATUSES[code]
 
 
+def guides_for_readers_of(page):
+    """The live, public guides for a reader of the page's language, in the site's order.
+
+    In English, the English guides. In another language, each guide in that language where it is
+    published, and otherwise the English guide, marked `in_english` so the list labels it as
+    English: the reader is never left without it, nor shown English as if it were their language.
+    One query either way (the locale's code comes with each guide)."""
+    guides = GuidePage.objects.live().public().order_by("path")
+    language = get_language()  # the address's (lmi_site/language.py), so the page's own
+    if language == settings.LANGUAGE_CODE:
+        return guides.filter(locale_id=page.locale_id)
+    guides = guides.annotate(language=F("locale__language_code"))
+    found = list(guides.filter(locale__language_code__in=[language, settings.LANGUAGE_CODE]))
+    translated = {guide.translation_key for guide in found if guide.language == language}
+    chosen = []
+    for guide in found:
+        if guide.language == language:
+            chosen.append(guide)
+        elif guide.translation_key not in translated:
+            guide.in_english = True
+            chosen.append(guide)
+    return chosen
+
+
 class HomePage(BasePage):
     max_count = 1
     subpage_types = ["pages.GuideIndexPage"]
@@ -221,7 +276,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["guides"] = GuidePage.objects.live().public().order_by("path")
+        context["guides"] = guides_for_readers_of(self)
         return context
 
 
@@ -249,7 +304,10 @@ class GuideIndexPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["guides"] = GuidePage.objects.child_of(self).live().public().order_by("path")
+        if get_language() == settings.LANGUAGE_CODE:
+            context["guides"] = GuidePage.objects.child_of(self).live().public().order_by("path")
+        else:
+            context["guides"] = guides_for_readers_of(self)
         return context
 
 
@@ -287,8 +345,34 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
         index.SearchField("body"),
     ]
 
+    # What wagtail-localize offers translators, and what it copies from the English guide when a
+    # translation is synced. A translation is reviewed on its own, in its language: its medical
+    # reviewer and last-reviewed date are its own, never copied from the English guide (neither
+    # here nor when it is made: copy_for_translation).
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("slug"),
+        SynchronizedField("show_in_menus"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("summary"),
+        SynchronizedField("author"),
+        SynchronizedField("review_interval_months"),
+        TranslatableField("introduction"),
+        TranslatableField("body"),
+        TranslatableField("therapy_name"),
+        TranslatableField("sources"),
+    ]
+    REVIEWED_PER_LANGUAGE = ("reviewed_by", "last_reviewed", "english_changed_at")
+
     class Meta:
         permissions = [("mark_guide_reviewed", "Can mark a guide as medically reviewed")]
+
+    def copy_for_translation(self, locale, copy_parents=False, alias=False, exclude_fields=None):
+        exclude_fields = [*(exclude_fields or []), *self.REVIEWED_PER_LANGUAGE]
+        return super().copy_for_translation(
+            locale, copy_parents=copy_parents, alias=alias, exclude_fields=exclude_fields
+        )
 
     @path("feedback-sent/")
     def feedback_sent(self, request):
@@ -309,6 +393,13 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
         # Patients are told while the review is late; the page cache keeps pages by the clinic's
         # date (delivery/cache.py), so the notice appears the morning it becomes true.
         context["review_overdue"] = due is not None and due < timezone.localdate()
+        # A translation whose English guide changed after it was last synced and reviewed says so,
+        # with a link to the English (medical_review/translations.py keeps english_changed_at).
+        if self.english_changed_at is not None:
+            context["behind_english"] = {
+                "updated": timezone.localdate(self.english_changed_at),
+                "url": context["translations"].get(settings.LANGUAGE_CODE, ""),
+            }
         # The body and what is worked out from it, kept by published revision (delivery/fragments.py).
         context["guide_parts"] = parts = self.drawn_parts(request)
         context["structured_data"] = self.structured_data(request, clinic, context["breadcrumbs"], parts.faq)
@@ -356,7 +447,7 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
             "name": self.title,
             "description": self.summary,
             "url": url,
-            "inLanguage": "en-US",
+            "inLanguage": page_language_tag(),
             "datePublished": self.first_published_at.isoformat() if self.first_published_at else None,
             "dateModified": self.last_published_at.isoformat() if self.last_published_at else None,
             "about": {"@type": "MedicalTherapy", "name": self.therapy_name},

@@ -6,6 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import PageViewRestriction
 
@@ -38,7 +39,9 @@ def json_ld(data):
 def _guide_index_url(request):
     # Like .live().public(), in one query: no view restriction on the page or an ancestor.
     restricted = PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
-    index = GuideIndexPage.objects.live().filter(~Exists(restricted)).first()
+    # The index in the page's language; an English reader's never the Spanish one, nor the reverse.
+    in_language = GuideIndexPage.objects.live().filter(~Exists(restricted), locale__language_code=get_language())
+    index = in_language.first()
     return index.get_url(request) if index else ""
 
 

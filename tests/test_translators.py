@@ -1,0 +1,88 @@
+"""Translators: translate the Spanish pages and submit them to Medical review; nothing else."""
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import Locale
+from wagtail_localize.models import StringTranslation, Translation, TranslationSource
+
+from pages.models import GuidePage, HomePage
+from tests.translations import TEST_TITLE
+
+
+@pytest.fixture
+def english(seeded):
+    return GuidePage.objects.get(locale__language_code="en-gb")
+
+
+@pytest.fixture
+def spanish_translation(english):
+    """The guide's translation started in wagtail-localize (a draft), with no string translated yet."""
+    source, _ = TranslationSource.get_or_create_from_instance(english)
+    translation = Translation.objects.create(source=source, target_locale=Locale.objects.get(language_code="es"))
+    translation.save_target(publish=False)
+    return translation
+
+
+def translate_everything(translation):
+    """A test's stand-in for the translator's work: each string marked, never the clinic's words."""
+    locale = translation.target_locale
+    for segment in translation.source.stringsegment_set.select_related("string", "context"):
+        StringTranslation.objects.get_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={"data": TEST_TITLE if segment.context.path == "title" else f"[es] {segment.string.data}"},
+        )
+
+
+def test_translators_hold_only_what_translating_needs(seeded):
+    translators = Group.objects.get(name="Translators")
+    assert sorted(translators.permissions.values_list("content_type__app_label", "codename")) == [
+        ("wagtail_localize", "submit_translation"),
+        ("wagtailadmin", "access_admin"),
+    ]
+    # Change, on the Spanish pages only: no publish, add or delete; nothing on the English pages.
+    granted = [
+        (p.page.locale.language_code, p.page.depth, p.permission.codename) for p in translators.page_permissions.all()
+    ]
+    assert granted == [("es", 2, "change_page")]
+    assert HomePage.objects.get(locale__language_code="es").url == "/es/"
+
+
+def test_a_translator_edits_the_spanish_guide_but_not_the_english_one_and_cannot_publish(
+    make_staff, english, spanish_translation
+):
+    user, client = make_staff("Translators")
+    spanish = english.get_translation(spanish_translation.target_locale)
+    assert spanish.permissions_for_user(user).can_edit()
+    assert not spanish.permissions_for_user(user).can_publish()
+    assert not english.permissions_for_user(user).can_edit()
+    assert client.get(f"/admin/pages/{spanish.id}/edit/").status_code == 200
+    assert client.get(f"/admin/pages/{english.id}/edit/").status_code in (302, 403)
+
+
+def test_a_translation_with_strings_left_cannot_be_submitted(make_staff, english, spanish_translation):
+    _user, client = make_staff("Translators")
+    spanish = english.get_translation(spanish_translation.target_locale)
+    response = client.post(f"/admin/guides/{spanish.id}/submit-translation/")
+    assert (
+        response.status_code == 200
+        and "strings of this translation are not translated yet" in response.content.decode()
+    )
+    assert GuidePage.objects.get(pk=spanish.pk).current_workflow_state is None
+
+
+def test_a_translator_submits_a_whole_translation_to_medical_review_and_nothing_goes_live(
+    make_staff, client, english, spanish_translation
+):
+    _user, staff_client = make_staff("Translators")
+    translate_everything(spanish_translation)
+    spanish = english.get_translation(spanish_translation.target_locale)
+    listing = staff_client.get(f"/admin/pages/{spanish.get_parent().id}/").content.decode()
+    assert "Submit translation to Medical review" in listing
+    response = staff_client.post(f"/admin/guides/{spanish.id}/submit-translation/")
+    assert response.status_code == 302
+    spanish = GuidePage.objects.get(pk=spanish.pk)
+    assert spanish.current_workflow_state is not None
+    assert spanish.get_latest_revision_as_object().title == TEST_TITLE
+    assert not spanish.live and client.get("/es/guias/nk-cell-therapy/").status_code == 404
