@@ -1,0 +1,300 @@
+"""Counting guides' readers without tracking them: a small request of its own, answered 204.
+
+How a reading is counted
+------------------------
+A guide's page is the same bytes for every reader (the page cache and Varnish keep it), so it
+counts nobody itself. Its counter (templates/impact/counter.html) asks for one more address:
+
+- POST /count/<guide>/view when the page is shown, then POST /count/<guide>/end when the reader
+  scrolls past the guide's last section (static/js/reading-counter.js; it sends no cookie);
+- without JavaScript, an image inside <noscript> asks GET /count/<guide>/view. Without JavaScript
+  nothing can tell that a reader reached the end: browsers load every image at once when scripts
+  are off (the HTML standard forbids lazy loading then, so that scrolling cannot be followed).
+  Such a reader counts as a view and a reader, never as reaching the end.
+
+What is kept, and where
+-----------------------
+Readers are told apart for one day, as Plausible does: a keyed hash of the address, the browser's
+user agent and the guide. The key is random, made for the clinic's day, held only in the shared
+cache and gone when the day ends, so nobody (not even with the database and the cache) can later
+work out who read what. The hash is a cache key that expires with the day. The counts are added up
+in the cache and moved into DailyFigures (one row per guide and day) at most FLUSH_SECONDS later,
+and whenever staff open the figures. No address, user agent, cookie or identifier is written to the
+database, the logs or the reader's device.
+
+Not counted: robots (their user agent says so, or is missing), anything but a live, public
+guide, and views of one guide from one address beyond READING_COUNTS_PER_ADDRESS_PER_HOUR in a
+clock hour (answered 429, so one address cannot inflate a guide's figures without limit). While
+the shared cache is away, or absent (production without REDIS_URL), nothing is counted.
+
+Why a middleware, not a view
+----------------------------
+A count must cost about what a page-cache hit does (docs/performance.md): it is answered before
+sessions, CSRF, authentication and the page cache, none of which a count needs.
+"""
+
+import datetime
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import threading
+import time
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.signals import request_finished
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpResponse
+from django.utils import timezone
+
+from impact.models import DailyFigures
+from lmi_site.client_ip import client_ip
+from lmi_site.keeping import until_content_changes
+from pages.models import GuidePage
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "/count/"
+COUNT = re.compile(r"/count/(?P<guide>[0-9]{1,12})/(?P<event>view|end)")
+MEASURES = {"view": "views", "reader": "readers", "end": "reached_end"}
+# A browser's user agent is a few hundred characters at most.
+LONGEST_USER_AGENT = 512
+# Who says they are a program: search engines, link previews, monitors, health checks, load
+# generators (wrk sends no user agent at all), HTTP libraries and headless browsers.
+ROBOTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|archiver|scraper|fetcher|headless|lighthouse|pagespeed|pingdom|uptime|"
+    r"monitor|health.?check|kube-probe|googlehc|curl/|wget/|python|java/|go-http|okhttp|libwww|httpclient|"
+    r"axios|node-fetch|undici|\bwrk\b|apachebench|siege|locust|\bk6/|jmeter|gatling|phantomjs|selenium|"
+    r"playwright|puppeteer|facebookexternalhit|whatsapp|embedly|preview",
+    re.IGNORECASE,
+)
+# Counts wait in the cache at most this long for a flush (counting flushes every minute or so).
+TALLY_SECONDS = 8 * 24 * 60 * 60
+# A new day's key is made when the first count of the day asks for it; each process remembers it
+# this long, so most counts do not fetch it.
+DAY_KEY_REMEMBERED_SECONDS = 60
+FLUSH_LOCK = "impact:flushing"
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _counts_kept(cache):
+    """Whether this cache can tell readers apart and add up counts: not while Redis is skipped
+    after a failure (lmi_site/shared_cache.py), nor when there is no shared cache at all."""
+    return not isinstance(cache, DummyCache) and getattr(cache, "answering", True)
+
+
+def counted_guides():
+    """The numbers of the live, public guides: the only pages counted."""
+    return until_content_changes("impact-counted-guides", _live_public_guides)
+
+
+def _live_public_guides():
+    return frozenset(GuidePage.objects.live().public().values_list("pk", flat=True))
+
+
+# --- the day's key -----------------------------------------------------------------------------
+
+_remembered_key = {"date": None, "key": None, "until": 0.0}
+
+
+def _seconds_left_in(day):
+    """Until the clinic's day ends, and a minute more for a count that began just before midnight."""
+    midnight = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    return max(60, int((midnight - timezone.now()).total_seconds()) + 60)
+
+
+def day_key(cache, day):
+    """The random key of the clinic's day, made by whoever asks first and kept only in the cache."""
+    remembered = _remembered_key
+    if remembered["date"] == day and time.monotonic() < remembered["until"]:
+        return remembered["key"]
+    name = f"impact:day-key:{day.isoformat()}"
+    cache.add(name, secrets.token_hex(32), timeout=_seconds_left_in(day))
+    key = cache.get(name)
+    if key is None:
+        return None
+    remembered.update(date=day, key=key.encode(), until=time.monotonic() + DAY_KEY_REMEMBERED_SECONDS)
+    return remembered["key"]
+
+
+def _keyed_hash(key, *parts):
+    return hmac.new(key, "\n".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# --- counting ----------------------------------------------------------------------------------
+
+
+def tally_key(day, guide_id, measure):
+    return f"impact:tally:{day.isoformat()}:{guide_id}:{measure}"
+
+
+def _increment(cache, key, timeout):
+    """Add one to a counter in the cache, starting it if it is not there; its new value."""
+    try:
+        return cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, timeout=timeout):
+            return 1
+        return cache.incr(key)
+
+
+def _count_view(cache, key, day, guide_id, address, agent):
+    """Count a view (and a reader, if new today); False if the address is over its hourly limit."""
+    hour = timezone.localtime().strftime("%H")
+    from_address = "impact:address:" + _keyed_hash(key, address, str(guide_id), hour)
+    if _increment(cache, from_address, 60 * 60) > settings.READING_COUNTS_PER_ADDRESS_PER_HOUR:
+        return False
+    reader = "impact:reader:" + _keyed_hash(key, address, agent, str(guide_id))
+    new_reader = cache.add(reader, 1, timeout=_seconds_left_in(day))
+    _increment(cache, tally_key(day, guide_id, MEASURES["view"]), TALLY_SECONDS)
+    if new_reader:
+        _increment(cache, tally_key(day, guide_id, MEASURES["reader"]), TALLY_SECONDS)
+    return True
+
+
+def _count_end(cache, key, day, guide_id, address, agent):
+    """Count a reader seen today reaching the end, once: their mark goes from 1 (seen) to 2."""
+    reader = "impact:reader:" + _keyed_hash(key, address, agent, str(guide_id))
+    try:
+        reached = cache.incr(reader)
+    except ValueError:
+        return  # not seen today (or counted before midnight): there is no reading to end
+    if reached == 2:
+        _increment(cache, tally_key(day, guide_id, MEASURES["end"]), TALLY_SECONDS)
+
+
+def _answer(status, text=""):
+    response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def count(request):
+    """Answer /count/<guide>/<view|end>: 204 whether or not it was counted, or a 4xx saying what was wrong."""
+    match = COUNT.fullmatch(request.path_info)
+    if match is None:
+        return _answer(
+            404, "Not a count: counts are sent to /count/<guide number>/view or /count/<guide number>/end.\n"
+        )
+    if request.method not in ("GET", "POST"):
+        response = _answer(405, "A count is sent with GET or POST.\n")
+        response["Allow"] = "GET, POST"
+        return response
+    if request.META.get("QUERY_STRING"):
+        return _answer(400, "A count takes no query string.\n")
+    if request.META.get("CONTENT_LENGTH", "0") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in request.META:
+        return _answer(413, "A count carries no body.\n")
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    if len(agent) > LONGEST_USER_AGENT:
+        return _answer(431, f"The User-Agent header is longer than {LONGEST_USER_AGENT} characters.\n")
+    cache = _cache()
+    if not _counts_kept(cache):
+        return _answer(204)
+    guide_id = int(match["guide"])
+    if guide_id not in counted_guides():
+        return _answer(404, f"No published guide has the number {guide_id}.\n")
+    if not agent or ROBOTS.search(agent):
+        return _answer(204)
+    day = timezone.localdate()
+    key = day_key(cache, day)
+    if key is None:
+        return _answer(204)
+    address = client_ip(request) or ""
+    if match["event"] == "view":
+        if not _count_view(cache, key, day, guide_id, address, agent):
+            return _answer(429, "This guide has been counted often enough from your address this hour.\n")
+    else:
+        _count_end(cache, key, day, guide_id, address, agent)
+    _flush_after_response_if_due()
+    return _answer(204)
+
+
+class CountingMiddleware:
+    """Answers /count/… itself (see the module's docstring); sits just before the page cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(PREFIX):
+            return count(request)
+        return self.get_response(request)
+
+
+# --- moving the counts into the database ---------------------------------------------------------
+
+_next_flush = {"at": 0.0}
+_after_response = threading.local()
+
+
+def _flush_after_response_if_due():
+    now = time.monotonic()
+    if now >= _next_flush["at"]:
+        _next_flush["at"] = now + settings.READING_COUNTS_FLUSH_SECONDS
+        _after_response.flush = True
+
+
+def _flush_when_finished(**kwargs):
+    if not getattr(_after_response, "flush", False):
+        return
+    _after_response.flush = False
+    try:
+        flush()
+    except Exception:
+        logger.exception("Reading counts could not be moved into the database; they wait in the cache")
+
+
+def connect_signals():
+    request_finished.connect(_flush_when_finished, dispatch_uid="impact-flush-counts")
+
+
+def flush():
+    """Move the counts waiting in the cache into DailyFigures. Safe to call at any time: one
+    process at a time does it, and what it took is put back if the database refuses it."""
+    cache = _cache()
+    if not _counts_kept(cache) or not cache.add(FLUSH_LOCK, 1, timeout=30):
+        return
+    try:
+        today = timezone.localdate()
+        days = [today - datetime.timedelta(days=back) for back in range(TALLY_SECONDS // 86400 + 1)]
+        keys = {
+            tally_key(day, guide_id, measure): (day, guide_id, measure)
+            for guide_id in GuidePage.objects.values_list("pk", flat=True)
+            for day in days
+            for measure in MEASURES.values()
+        }
+        waiting = {key: value for key, value in cache.get_many(list(keys)).items() if value}
+        if not waiting:
+            return
+        for key, value in waiting.items():
+            cache.decr(key, value)
+        totals = defaultdict(dict)
+        for key, value in waiting.items():
+            day, guide_id, measure = keys[key]
+            totals[day, guide_id][measure] = value
+        try:
+            with transaction.atomic():
+                for (day, guide_id), counts in totals.items():
+                    row, _ = DailyFigures.objects.get_or_create(guide_id=guide_id, date=day)
+                    DailyFigures.objects.filter(pk=row.pk).update(**{m: F(m) + n for m, n in counts.items()})
+        except Exception:
+            for key, value in waiting.items():
+                _increment_by(cache, key, value)
+            raise
+    finally:
+        cache.delete(FLUSH_LOCK)
+
+
+def _increment_by(cache, key, value):
+    try:
+        cache.incr(key, value)
+    except ValueError:
+        cache.add(key, value, timeout=TALLY_SECONDS)
