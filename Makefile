@@ -11,6 +11,9 @@ GUNICORN_TIMEOUT ?= 30
 # How often scheduled publishing ("Go live at", "Expiry") is checked, in seconds.
 SCHEDULE_CHECK_SECONDS ?= 30
 PRODUCTION := DJANGO_SETTINGS_MODULE=lmi_site.settings.production
+# Each request's time, method, path (no query string), status, size and duration: never the reader's
+# address, browser or the tracking parameters of a shared link, which would tell readers apart.
+ACCESS_LOG_FORMAT := %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms
 BACKUP_DIR ?= backups
 
 .PHONY: run serve test lint check deploy-check migrate seed superuser browser varnish backup restore bench loadtest wrk nginx clean
@@ -54,7 +57,8 @@ serve: $(BIN)/.installed-production
 		trap 'kill $$scheduler' EXIT; trap 'exit 143' TERM INT; \
 		$(PRODUCTION) $(BIN)/gunicorn lmi_site.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --timeout $(GUNICORN_TIMEOUT) \
-		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile -
+		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile - \
+		--access-logformat '$(ACCESS_LOG_FORMAT)'
 
 ## make backup: pages with their revisions, people, settings, images and documents, in one file
 backup: $(BIN)/.installed-production

@@ -344,6 +344,7 @@ def test_the_privacy_notice_is_seeded_plainly_and_editable(client, seeded):
         "Who can see them",
         "How long we keep them",
         "Asking for your details to be deleted",
+        "What we count when you read a guide",
         "Who is responsible for your details",
     ]
     page = PrivacyNoticePage.objects.get()
