@@ -27,10 +27,14 @@ guide, and views of one guide from one address beyond READING_COUNTS_PER_ADDRESS
 clock hour (answered 429, so one address cannot inflate a guide's figures without limit). While
 the shared cache is away, or absent (production without REDIS_URL), nothing is counted.
 
-Why a middleware, not a view
-----------------------------
-A count must cost about what a page-cache hit does (docs/performance.md): it is answered before
-sessions, CSRF, authentication and the page cache, none of which a count needs.
+What a count costs
+------------------
+About what a page-cache hit does (docs/performance.md), so it is answered by a middleware before
+sessions, CSRF, authentication and the page cache, none of which a count needs; on Redis its cache
+work is one round trip (a Lua script doing what the Python steps below do for other caches); and
+each process remembers which guides are counted for GUIDES_REMEMBERED_SECONDS (or until it sees
+a content change itself), so a guide published or unpublished in another process is counted, or
+refused, from at most that many seconds later.
 """
 
 import datetime
@@ -49,8 +53,11 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.signals import request_finished
 from django.db import transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from impact.models import DailyFigures
 from lmi_site.client_ip import client_ip
@@ -91,13 +98,25 @@ def _counts_kept(cache):
     return not isinstance(cache, DummyCache) and getattr(cache, "answering", True)
 
 
+GUIDES_REMEMBERED_SECONDS = 10
+_remembered_guides = {"ids": None, "until": 0.0}
+
+
 def counted_guides():
     """The numbers of the live, public guides: the only pages counted."""
-    return until_content_changes("impact-counted-guides", _live_public_guides)
+    remembered = _remembered_guides
+    if remembered["ids"] is None or time.monotonic() >= remembered["until"]:
+        ids = until_content_changes("impact-counted-guides", _live_public_guides)
+        remembered.update(ids=ids, until=time.monotonic() + GUIDES_REMEMBERED_SECONDS)
+    return remembered["ids"]
 
 
 def _live_public_guides():
     return frozenset(GuidePage.objects.live().public().values_list("pk", flat=True))
+
+
+def _forget_counted_guides(**kwargs):
+    _remembered_guides["ids"] = None
 
 
 # --- the day's key -----------------------------------------------------------------------------
@@ -146,29 +165,62 @@ def _increment(cache, key, timeout):
         return cache.incr(key)
 
 
+# On Redis each count is one round trip: these do what _count_view and _count_end do step by step.
+VIEW_SCRIPT = """
+local from_address = redis.call('INCR', KEYS[1])
+if from_address == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if from_address > tonumber(ARGV[1]) then return -1 end
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+if redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[3]) then
+    redis.call('INCR', KEYS[4])
+    redis.call('EXPIRE', KEYS[4], ARGV[4])
+    return 1
+end
+return 0
+"""
+END_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('INCR', KEYS[1]) ~= 2 then return 0 end
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return 1
+"""
+
+
 def _count_view(cache, key, day, guide_id, address, agent):
     """Count a view (and a reader, if new today); False if the address is over its hourly limit."""
     hour = timezone.localtime().strftime("%H")
     from_address = "impact:address:" + _keyed_hash(key, address, str(guide_id), hour)
-    if _increment(cache, from_address, 60 * 60) > settings.READING_COUNTS_PER_ADDRESS_PER_HOUR:
-        return False
     reader = "impact:reader:" + _keyed_hash(key, address, agent, str(guide_id))
+    views, readers = tally_key(day, guide_id, MEASURES["view"]), tally_key(day, guide_id, MEASURES["reader"])
+    limit = settings.READING_COUNTS_PER_ADDRESS_PER_HOUR
+    if hasattr(cache, "run_script"):
+        keys = [from_address, reader, views, readers]
+        return cache.run_script(VIEW_SCRIPT, keys, [limit, 60 * 60, _seconds_left_in(day), TALLY_SECONDS]) != -1
+    if _increment(cache, from_address, 60 * 60) > limit:
+        return False
+    # The reader's mark for the day: 1 once seen, 2 once they reached the end.
     new_reader = cache.add(reader, 1, timeout=_seconds_left_in(day))
-    _increment(cache, tally_key(day, guide_id, MEASURES["view"]), TALLY_SECONDS)
+    _increment(cache, views, TALLY_SECONDS)
     if new_reader:
-        _increment(cache, tally_key(day, guide_id, MEASURES["reader"]), TALLY_SECONDS)
+        _increment(cache, readers, TALLY_SECONDS)
     return True
 
 
 def _count_end(cache, key, day, guide_id, address, agent):
     """Count a reader seen today reaching the end, once: their mark goes from 1 (seen) to 2."""
     reader = "impact:reader:" + _keyed_hash(key, address, agent, str(guide_id))
+    ended = tally_key(day, guide_id, MEASURES["end"])
+    if hasattr(cache, "run_script"):
+        cache.run_script(END_SCRIPT, [reader, ended], [TALLY_SECONDS])
+        return
     try:
         reached = cache.incr(reader)
     except ValueError:
         return  # not seen today (or counted before midnight): there is no reading to end
     if reached == 2:
-        _increment(cache, tally_key(day, guide_id, MEASURES["end"]), TALLY_SECONDS)
+        _increment(cache, ended, TALLY_SECONDS)
 
 
 def _answer(status, text=""):
@@ -254,6 +306,19 @@ def _flush_when_finished(**kwargs):
 
 def connect_signals():
     request_finished.connect(_flush_when_finished, dispatch_uid="impact-flush-counts")
+    # Which guides are counted changes when a page is published, unpublished, moved, deleted or
+    # restricted: this process forgets its list at once (others within GUIDES_REMEMBERED_SECONDS).
+    changes = [
+        ("published", page_published, None),
+        ("unpublished", page_unpublished, None),
+        ("moved", post_page_move, None),
+        ("deleted", post_delete, Page),
+        ("guide-deleted", post_delete, GuidePage),
+        ("restricted", post_save, PageViewRestriction),
+        ("unrestricted", post_delete, PageViewRestriction),
+    ]
+    for name, signal, sender in changes:
+        signal.connect(_forget_counted_guides, sender=sender, dispatch_uid=f"impact-forget-guides-{name}")
 
 
 def flush():
