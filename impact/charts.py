@@ -27,7 +27,7 @@ def short_number(value):
 
 def bar_chart(values, first_label, last_label, percent=False):
     """Bars for values (None: no bar, a dash), labelled with their figures; percentages share one
-    scale of 0–100, counts are scaled to the largest."""
+    scale of 0–100 (the chart's caption says they are per cent), counts are scaled to the largest."""
     top = 100 if percent else max([value for value in values if value is not None] + [1])
     slot = (WIDTH - 2 * SIDE) / len(values)
     bar = slot * BAR_SHARE
@@ -45,7 +45,7 @@ def bar_chart(values, first_label, last_label, percent=False):
                     _number(height),
                 )
             )
-        label = short_number(value) + ("%" if percent and value is not None else "")
+        label = short_number(value)
         parts.append(
             format_html(
                 '<text class="impact-chart__figure" x="{}" y="{}" text-anchor="middle">{}</text>',

@@ -85,11 +85,19 @@ def _table(impact):
     return rows
 
 
+# What a chart's bars are, when they are shares.
+PER_CENT_OF = {"Reached the end": "% of readers", "Found it helpful": "% of answers"}
+
+
 def _charts(impact):
     weeks = impact.weeks
     first, last = format_date(weeks[0][0].first, "j M"), format_date(weeks[-1][0].last, "j M")
     return [
-        {"measure": name, "svg": charts.bar_chart([value(f) for _, f in weeks], first, last, percent=percent)}
+        {
+            "measure": name,
+            "unit": PER_CENT_OF.get(name, ""),
+            "svg": charts.bar_chart([value(f) for _, f in weeks], first, last, percent=percent),
+        }
         for name, _, value, percent in MEASURES
     ]
 

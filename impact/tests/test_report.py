@@ -128,11 +128,15 @@ def test_the_charts_are_inline_svg_with_no_script_or_inline_style(make_staff, gu
         assert not [name for element in svg.find_all(True) for name in element.attrs if name.startswith("on")]
     captions = [figure.figcaption.get_text() for figure in soup.select("section.impact-guide figure")]
     assert captions == [
-        f"{measure}, week by week"
-        for measure in ("Views", "Readers", "Reached the end", "Found it helpful", "Consultation requests")
+        "Views, week by week",
+        "Readers, week by week",
+        "Reached the end, week by week (% of readers)",
+        "Found it helpful, week by week (% of answers)",
+        "Consultation requests, week by week",
     ]
-    # This week's bar for reached the end: 6 of 20 readers.
-    assert soup.select("section.impact-guide figure")[2].select("text.impact-chart__figure")[-1].get_text() == "30%"
+    # This week's bar for reached the end: 6 of 20 readers; the week before, none.
+    figures = soup.select("section.impact-guide figure")[2].select("text.impact-chart__figure")
+    assert [label.get_text() for label in figures[-2:]] == ["–", "30"]
 
 
 def test_the_spreadsheets_hold_the_reports_figures(make_staff, guide, known_figures):
