@@ -30,7 +30,8 @@ the shared cache is away, or absent (production without REDIS_URL), nothing is c
 What a count costs
 ------------------
 About what a page-cache hit does (docs/performance.md), so it is answered by a middleware before
-sessions, CSRF, authentication and the page cache, none of which a count needs; on Redis its cache
+sessions, CSRF, authentication, the page cache and the Content-Security-Policy header (a 204 or a
+plain-text refusal has nothing for it to guard), none of which a count needs; on Redis its cache
 work is one round trip (a Lua script doing what the Python steps below do for other caches); and
 each process remembers which guides are counted for GUIDES_REMEMBERED_SECONDS (or until it sees
 a content change itself), so a guide published or unpublished in another process is counted, or
@@ -170,11 +171,9 @@ VIEW_SCRIPT = """
 local from_address = redis.call('INCR', KEYS[1])
 if from_address == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 if from_address > tonumber(ARGV[1]) then return -1 end
-redis.call('INCR', KEYS[3])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
+if redis.call('INCR', KEYS[3]) == 1 then redis.call('EXPIRE', KEYS[3], ARGV[4]) end
 if redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[3]) then
-    redis.call('INCR', KEYS[4])
-    redis.call('EXPIRE', KEYS[4], ARGV[4])
+    if redis.call('INCR', KEYS[4]) == 1 then redis.call('EXPIRE', KEYS[4], ARGV[4]) end
     return 1
 end
 return 0
@@ -182,8 +181,7 @@ return 0
 END_SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('INCR', KEYS[1]) ~= 2 then return 0 end
-redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], ARGV[1])
+if redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
 return 1
 """
 
@@ -270,7 +268,7 @@ def count(request):
 
 
 class CountingMiddleware:
-    """Answers /count/… itself (see the module's docstring); sits just before the page cache."""
+    """Answers /count/… itself (see the module's docstring); sits just inside SecurityMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -57,10 +57,10 @@ MIDDLEWARE = [
     # First, so a database outage anywhere below becomes the calm 503 page.
     "lmi_site.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "lmi_site.middleware.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Reading counts (/count/…) are answered here, as cheaply as a page-cache hit (impact/counting.py).
     "impact.counting.CountingMiddleware",
+    "lmi_site.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # The page cache (delivery/cache.py) sits outside everything that can set a cookie or vary a
     # response, so it sees each response as the reader gets it; static files never reach it.
     "delivery.cache.PageCacheMiddleware",
