@@ -146,7 +146,7 @@ class Period:
 class GuideImpact:
     guide: GuidePage
     periods: list
-    weeks: list  # [(Span, Figures)], oldest first
+    weeks: list  # [Period], oldest first
 
 
 def guide_impact(guides, today=None):
@@ -173,7 +173,16 @@ def guide_impact(guides, today=None):
             )
             for label, span in spans
         ]
-        found.append(GuideImpact(guide, periods, [(week, total(guide_days, week)) for week in weeks]))
+        found.append(
+            GuideImpact(
+                guide,
+                periods,
+                [
+                    Period("", week, total(guide_days, week), uncounted=began is None or week.last < began)
+                    for week in weeks
+                ],
+            )
+        )
     return found
 
 

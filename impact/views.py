@@ -91,19 +91,34 @@ PER_CENT_OF = {"Reached the end": "% of readers", "Found it helpful": "% of answ
 
 def _charts(impact):
     weeks = impact.weeks
-    first, last = format_date(weeks[0][0].first, "j M"), format_date(weeks[-1][0].last, "j M")
+    first, last = format_date(weeks[0].span.first, "j M"), format_date(weeks[-1].span.last, "j M")
     return [
         {
             "measure": name,
             "unit": PER_CENT_OF.get(name, ""),
-            "svg": charts.bar_chart([value(f) for _, f in weeks], first, last, percent=percent),
+            # A week before counting began has no bar, not a bar of nought.
+            "svg": charts.bar_chart(
+                [None if name in COUNTED and week.uncounted else value(week.figures) for week in weeks],
+                first,
+                last,
+                percent=percent,
+            ),
         }
         for name, _, value, percent in MEASURES
     ]
 
 
 def _weeks(impact):
-    return [{"span": _span_label(week), "cells": [shown(f) for _, shown, _, _ in MEASURES]} for week, f in impact.weeks]
+    return [
+        {
+            "span": _span_label(week.span),
+            "cells": [
+                NOT_COUNTED if name in COUNTED and week.uncounted else shown(week.figures)
+                for name, shown, _, _ in MEASURES
+            ],
+        }
+        for week in impact.weeks
+    ]
 
 
 class GuideImpactView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -204,6 +219,7 @@ class GuideImpactView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, Templat
         context["guides"] = [
             {
                 "guide": item.guide,
+                "can_edit": item.guide.permissions_for_user(self.request.user).can_edit(),
                 "address": item.guide.url,
                 "periods": item.periods,
                 "table": _table(item),

@@ -78,6 +78,9 @@ def test_the_report_is_in_reports_for_everyone_who_works_on_guides_and_coordinat
         strip=True
     ) == (guide.title)
     assert client.get(report_of(guide)).status_code == 200
+    # A link to edit the guide for those who may; coordinators may not (no page permission).
+    edit_link = BeautifulSoup(response.content, "html.parser").find("a", href=f"/admin/pages/{guide.pk}/edit/")
+    assert (edit_link is not None) == (group != "Patient coordinators")
 
 
 def test_staff_without_the_permission_neither_see_nor_reach_it(db, guide):
