@@ -52,7 +52,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.signals import request_finished
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -249,7 +249,12 @@ def count(request):
     if not _counts_kept(cache):
         return _answer(204)
     guide_id = int(match["guide"])
-    if guide_id not in counted_guides():
+    try:
+        known = guide_id in counted_guides()
+    except DatabaseError:
+        # Neither the cache nor the database knows the guides now: nothing counted, no error page drawn.
+        return _answer(503, "Not counted: the site cannot check its guides just now.\n")
+    if not known:
         return _answer(404, f"No published guide has the number {guide_id}.\n")
     if not agent or ROBOTS.search(agent):
         return _answer(204)

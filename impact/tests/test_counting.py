@@ -306,3 +306,83 @@ def test_after_a_counted_visit_the_database_and_logs_hold_no_address_agent_or_id
         assert secret not in stored, secret
         assert secret not in logged, secret
     assert json.loads(stored)  # the dump is whole
+
+
+# --- on a real Redis: one round trip, and nothing counted while it is away -------------------------
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own (its own port: no database number shared with other tests)."""
+    from django.test import override_settings
+
+    from benchmarks.harness import redis_server
+    from lmi_site import shared_cache
+
+    with redis_server(tmp_path / "redis") as server:
+        cache = {"default": {"BACKEND": "lmi_site.shared_cache.SharedRedisCache", "LOCATION": server.url}}
+        with override_settings(CACHES=cache):
+            yield server
+        breaker = shared_cache._breaker_for(server.url)
+        breaker.open, breaker.last_logged = False, float("-inf")
+
+
+def test_on_redis_a_count_is_one_script_and_while_redis_is_away_nothing_is_counted(client, guide, own_redis):
+    import time
+
+    from django.core.cache import caches
+
+    assert count(client, guide.pk, address="203.0.113.1").status_code == 204
+    assert count(client, guide.pk, "end", address="203.0.113.1").status_code == 204
+    assert figures_of(guide) == (1, 1, 1)
+    own_redis.kill()
+    started = time.monotonic()
+    for address in ("203.0.113.2", "203.0.113.3"):
+        assert count(client, guide.pk, address=address).status_code == 204
+    assert time.monotonic() - started < 2  # one bounded wait (0.25 s to connect), then Redis is skipped
+    assert not caches["default"].answering
+    own_redis.start()
+    deadline = time.monotonic() + 10
+    while not caches["default"].answering:
+        assert time.monotonic() < deadline, "Redis was still skipped after it came back"
+        time.sleep(0.05)
+    assert count(client, guide.pk, address="203.0.113.4").status_code == 204
+    assert figures_of(guide) == (2, 2, 1)
+
+
+def test_while_neither_cache_nor_database_knows_the_guides_a_count_is_refused_calmly(client, guide):
+    from django.core.cache import cache
+    from django.db import OperationalError, connection
+
+    from impact import counting
+
+    def database_away(execute, sql, params, many, context):
+        raise OperationalError("the database is away")
+
+    cache.clear()
+    counting._forget_counted_guides()
+    with connection.execute_wrapper(database_away):
+        response = count(client, guide.pk)
+    assert response.status_code == 503 and "cannot check its guides" in response.content.decode()
+    assert count(client, guide.pk).status_code == 204  # and counted again once it is back
+    assert figures_of(guide) == (1, 1, 0)
+
+
+def test_counts_the_database_refuses_wait_for_the_next_flush(client, guide):
+    from django.db import OperationalError, connection
+
+    def refuse_the_figures(execute, sql, params, many, context):
+        if "impact_dailyfigures" in sql:
+            raise OperationalError("the database is away")
+        return execute(sql, params, many, context)
+
+    def stored():
+        return list(DailyFigures.objects.values_list("views", "readers", "reached_end"))
+
+    for address in ("203.0.113.1", "203.0.113.2"):
+        count(client, guide.pk, address=address)
+    before = stored()  # the first count may have been moved already, after its answer
+    with connection.execute_wrapper(refuse_the_figures), pytest.raises(OperationalError):
+        flush()
+    assert stored() == before
+    assert figures_of(guide) == (2, 2, 0)  # put back, and moved now
