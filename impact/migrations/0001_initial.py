@@ -9,7 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('pages', '0010_medical_review_task_moved'),
+        # The guide has been pages.GuidePage from the start; no later state of pages is needed.
+        ('pages', '0001_initial'),
     ]
 
     operations = [

@@ -13,10 +13,10 @@ def grant_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        # After the other apps' groups and permissions are made; before or after the review task's
+        # move to medical_review alike (pages/roles.py finds it in either).
         ("impact", "0001_initial"),
-        ("pages", "0010_medical_review_task_moved"),
         ("consultations", "0004_sent_from_guide"),
-        ("medical_review", "0002_task_content_type"),
         ("searches", "0002_staff_see_searches"),
     ]
 
