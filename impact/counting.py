@@ -46,6 +46,7 @@ import re
 import secrets
 import threading
 import time
+import zoneinfo
 from collections import defaultdict
 
 from django.conf import settings
@@ -91,6 +92,11 @@ FLUSH_LOCK = "impact:flushing"
 
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _clinic_zone():
+    """Days are the clinic's, whichever zone a member of staff chose for the admin they are in."""
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def _counts_kept(cache):
@@ -157,13 +163,18 @@ def tally_key(day, guide_id, measure):
 
 
 def _increment(cache, key, timeout):
-    """Add one to a counter in the cache, starting it if it is not there; its new value."""
+    """Add one to a counter in the cache, starting it if it is not there; its new value.
+
+    For the caches without run_script (development's files, the tests' memory): Django's file cache
+    gives a value its default lifetime again when it adds to it, so the counter's is set again."""
     try:
-        return cache.incr(key)
+        value = cache.incr(key)
     except ValueError:
         if cache.add(key, 1, timeout=timeout):
             return 1
-        return cache.incr(key)
+        value = cache.incr(key)
+    cache.touch(key, timeout)
+    return value
 
 
 # On Redis each count is one round trip: these do what _count_view and _count_end do step by step.
@@ -217,6 +228,7 @@ def _count_end(cache, key, day, guide_id, address, agent):
         reached = cache.incr(reader)
     except ValueError:
         return  # not seen today (or counted before midnight): there is no reading to end
+    cache.touch(reader, _seconds_left_in(day))
     if reached == 2:
         _increment(cache, ended, TALLY_SECONDS)
 
@@ -331,7 +343,7 @@ def flush():
     if not _counts_kept(cache) or not cache.add(FLUSH_LOCK, 1, timeout=30):
         return
     try:
-        today = timezone.localdate()
+        today = timezone.localdate(timezone=_clinic_zone())
         days = [today - datetime.timedelta(days=back) for back in range(TALLY_SECONDS // 86400 + 1)]
         keys = {
             tally_key(day, guide_id, measure): (day, guide_id, measure)

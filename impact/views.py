@@ -1,8 +1,10 @@
 """What staff see: the "Guide impact" report (every guide, or one), its spreadsheet, and the small
 pieces shown elsewhere in the admin (dashboard panel, the "Mark as reviewed" screen)."""
 
+import functools
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,6 +28,18 @@ NOT_COUNTED = "Not counted yet"
 
 def can_see_impact(user):
     return user.is_active and user.has_perm(VIEW_PERMISSION)
+
+
+def on_the_clinics_days(method):
+    """Figures are by the clinic's days (settings.TIME_ZONE), as they are counted, whichever time
+    zone a member of staff chose for the admin (Wagtail draws their pages in it)."""
+
+    @functools.wraps(method)
+    def in_the_clinics_zone(*args, **kwargs):
+        with timezone.override(settings.TIME_ZONE):
+            return method(*args, **kwargs)
+
+    return in_the_clinics_zone
 
 
 def _up_to_date():
@@ -164,6 +178,7 @@ class GuideImpactView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, Templat
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    @on_the_clinics_days
     def get(self, request, guide_id=None):
         self.guide = get_object_or_404(GuidePage, pk=guide_id) if guide_id is not None else None
         _up_to_date()
@@ -249,6 +264,7 @@ class DashboardPanel(Component):
     order = 95
     template_name = "impact/dashboard_panel.html"
 
+    @on_the_clinics_days
     def get_context_data(self, parent_context):
         _up_to_date()
         (this_span, this_month), (last_span, last_month) = figures.month_so_far()
@@ -271,6 +287,7 @@ class SinceReviewPanel(Component):
     def __init__(self, guide, since):
         self.guide, self.since = guide, since
 
+    @on_the_clinics_days
     def get_context_data(self, parent_context):
         _up_to_date()
         span, found = figures.since(self.guide, self.since)

@@ -248,3 +248,17 @@ def test_the_seeded_privacy_notice_says_what_is_counted(client, seeded):
         "which guide it was",
     ):
         assert said in text, said
+
+
+def test_the_days_are_the_clinics_whatever_zone_a_member_of_staff_chose(make_staff, guide):
+    from wagtail.users.models import UserProfile
+
+    clinic_today = timezone.localdate()  # America/Mazatlan, the site's zone
+    DailyFigures.objects.create(guide=guide, date=clinic_today, views=4, readers=3, reached_end=1)
+    user, client = make_staff("Moderators")
+    profile = UserProfile.get_for_user(user)
+    profile.current_time_zone = "Pacific/Kiritimati"  # 21 hours ahead of the clinic: mostly another day
+    profile.save()
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get(f"{REPORT}?export=csv").streaming_content).decode())))
+    assert rows[0]["Last day"] == clinic_today.isoformat()
+    assert rows[0]["Views"] == "4"
