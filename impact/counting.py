@@ -133,7 +133,9 @@ _remembered_key = {"date": None, "key": None, "until": 0.0}
 
 def _seconds_left_in(day):
     """Until the clinic's day ends, and a minute more for a count that began just before midnight."""
-    midnight = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min), _clinic_zone()
+    )
     return max(60, int((midnight - timezone.now()).total_seconds()) + 60)
 
 
@@ -199,7 +201,7 @@ return 1
 
 def _count_view(cache, key, day, guide_id, address, agent):
     """Count a view (and a reader, if new today); False if the address is over its hourly limit."""
-    hour = timezone.localtime().strftime("%H")
+    hour = timezone.localtime(timezone=_clinic_zone()).strftime("%H")
     from_address = "impact:address:" + _keyed_hash(key, address, str(guide_id), hour)
     reader = "impact:reader:" + _keyed_hash(key, address, agent, str(guide_id))
     views, readers = tally_key(day, guide_id, MEASURES["view"]), tally_key(day, guide_id, MEASURES["reader"])
@@ -270,7 +272,7 @@ def count(request):
         return _answer(404, f"No published guide has the number {guide_id}.\n")
     if not agent or ROBOTS.search(agent):
         return _answer(204)
-    day = timezone.localdate()
+    day = timezone.localdate(timezone=_clinic_zone())
     key = day_key(cache, day)
     if key is None:
         return _answer(204)

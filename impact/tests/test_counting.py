@@ -1,7 +1,7 @@
 """Counting readers of a guide: a separate request the app answers 204, with the rules of impact/counting.py.
 
-Through the page cache and the test client; tests/… through Varnish and the production server are in
-test_counting_in_production.py, and the browser's part in test_counting_in_browser.py.
+Through the page cache and the test client. Through Varnish and `make serve`:
+test_counting_in_production.py; what the browser sends: test_counting_in_browser.py.
 """
 
 import datetime
