@@ -16,7 +16,7 @@ PRODUCTION := DJANGO_SETTINGS_MODULE=lmi_site.settings.production
 ACCESS_LOG_FORMAT := %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms
 BACKUP_DIR ?= backups
 
-.PHONY: run serve test lint check deploy-check migrate seed superuser browser varnish backup restore bench loadtest wrk nginx clean
+.PHONY: run serve test lint check deploy-check migrate seed superuser browser varnish backup restore bench loadtest wrk nginx clean screenshots
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -103,6 +103,15 @@ varnish:
 ## make test: set up and run the whole suite (DATABASE_URL picks PostgreSQL)
 test: $(BIN)/.installed browser varnish $(LIGHTHOUSE_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make screenshots: retake the screenshots the docs show (other test runs leave them be)
+screenshots: $(BIN)/.installed browser
+	RETAKE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
+		tests/browser/test_new_guide_by_role_in_browser.py::test_an_editors_never_reviewed_guide_previews_and_the_reviewer_can_read_it \
+		tests/browser/test_staff_editing_in_browser.py::test_a_moderator_edits_a_paragraph_and_a_table_cell_lets_autosave_happen_and_publishes_once \
+		tests/browser/test_staff_editing_in_browser.py::test_the_preview_panel_shows_the_guide_as_patients_will_see_it \
+		searches/tests/test_search_in_browser.py \
+		impact/tests/test_counting_in_browser.py::test_a_moderator_reads_the_guide_impact_report_and_its_charts
 
 # Benchmark and load test: production settings under gunicorn on loopback, a throwaway
 # PostgreSQL database (dropped and recreated) and a Redis database that they empty.

@@ -7,7 +7,8 @@ development database (with the live models): pass the `apps` registry you have.
   review fields are hidden from them.
 - Medical reviewers approve guides in the workflow and mark guides as reviewed. They can open
   the editor (Wagtail needs "change" for that) but cannot publish, add or delete pages.
-- Moderators publish, and give the workflow's final sign-off.
+- Moderators publish, and give the workflow's final sign-off; they also promote guides in
+  search and keep the search synonyms.
 """
 
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -40,6 +41,11 @@ PROMOTE_SEARCH_RESULTS = [
     ("wagtailsearchpromotions", "searchpromotion", f"{action}_searchpromotion", f"Can {action} search promotion")
     for action in ("add", "change", "delete", "view")
 ]
+# Synonyms change what patients' words find, as promotions change what they see first: the publishers' too.
+EDIT_SEARCH_SYNONYMS = [
+    ("searches", "synonym", f"{action}_synonym", f"Can {action} search synonym")
+    for action in ("add", "change", "delete", "view")
+]
 MODEL_PERMISSIONS = {
     EDITORS: [ACCESS_ADMIN, VIEW_PERSON, VIEW_FEEDBACK, VIEW_SEARCHES, VIEW_GUIDE_IMPACT],
     MEDICAL_REVIEWERS: [
@@ -56,6 +62,7 @@ MODEL_PERMISSIONS = {
         VIEW_SEARCHES,
         VIEW_GUIDE_IMPACT,
         *PROMOTE_SEARCH_RESULTS,
+        *EDIT_SEARCH_SYNONYMS,
         ("pages", "person", "add_person", "Can add person"),
         ("pages", "person", "change_person", "Can change person"),
     ],

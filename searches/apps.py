@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class SearchesConfig(AppConfig):
-    """The search page, what patients search the guides for, which searches find nothing, promoted guides.
+    """The search page, staff's synonyms, the passage each result shows, "Did you mean", what patients
+    search the guides for, which searches find nothing, promoted guides.
     It may import pages and lmi_site's groundwork; no other app imports it."""
 
     name = "searches"

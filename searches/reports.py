@@ -6,12 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import QueryDailyHits
 
-from searches.models import SearchWithoutResults
+from searches.models import SearchWithoutResults, Synonym
 
 VIEW_PERMISSION = "searches.view_searchwithoutresults"
+ADD_SYNONYM_PERMISSION = "searches.add_synonym"
 TERMS_SHOWN = 50
 
 
@@ -37,6 +39,18 @@ def terms_in_month(model, month):
     )
 
 
+def with_synonyms(rows):
+    """Each term's row with the synonyms staff have given it (in any language), so a term that
+    found nothing shows whether it has been dealt with."""
+    rows = list(rows)
+    given = {}
+    for term, means in Synonym.objects.filter(term__in=[row["query__query_string"] for row in rows]).values_list(
+        "term", "means"
+    ):
+        given.setdefault(term, []).append(means)
+    return [{**row, "synonyms": given.get(row["query__query_string"], [])} for row in rows]
+
+
 def searches_report(request):
     # A view of our own: Wagtail's "Search terms" report (superusers only) lists all-time totals
     # by day and cannot say which terms found nothing.
@@ -59,7 +73,9 @@ def searches_report(request):
         "month": month,
         "error": error,
         "frequent": terms_in_month(QueryDailyHits, month),
-        "without_results": terms_in_month(SearchWithoutResults, month),
+        "without_results": with_synonyms(terms_in_month(SearchWithoutResults, month)),
+        # Those who keep synonyms (Moderators) add one for a term that found nothing, from its row.
+        "add_synonym_url": reverse("search_synonyms:add") if request.user.has_perm(ADD_SYNONYM_PERMISSION) else "",
         "terms_shown": TERMS_SHOWN,
     }
     return TemplateResponse(request, "searches/report.html", context, status=400 if error else 200)

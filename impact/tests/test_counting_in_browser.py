@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from impact.counting import flush
 from impact.models import DailyFigures
 from impact.tests.support import CHROME
-from tests.browser.staff import SCREENSHOTS, no_problems, sign_in, staff_member
+from tests.browser.staff import docs_shot, no_problems, sign_in, staff_member
 from tests.browser.support import axe_violations
 from tests.support import GUIDE_URL
 
@@ -176,6 +176,6 @@ def test_a_moderator_reads_the_guide_impact_report_and_its_charts(site, chromium
     expect(weeks.get_by_role("row")).to_have_count(13)
     count, report = axe_violations(page)
     assert count == 0, report
-    page.screenshot(path=str(SCREENSHOTS / "guide-impact-report.png"), full_page=True)
+    docs_shot(page, "guide-impact-report")  # docs/impact.md and the README show it (`make screenshots`)
     assert no_problems(page) == []
     page.context.close()

@@ -1,5 +1,4 @@
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -340,17 +339,6 @@ class GuidePage(RoutablePageMixin, MedicalReviewMixin, BasePage):
     def faq_answers(self):
         """(question, answer as plain text) of every FAQ item, as the JSON-LD gives them."""
         return [(item["question"], plain_text(item["answer"])) for item in self.faq_items()]
-
-    def search_excerpt(self, words):
-        """The sentence holding most of the searched-for words, to show why the guide matched."""
-        lowered = [word.lower() for word in words if len(word) > 1]
-        best, best_score = "", 0
-        for text in self.body.stream_block.get_searchable_content(self.body):
-            for sentence in re.split(r"(?<=[.!?])\s+", " ".join(str(text).split())):
-                score = sum(word in sentence.lower() for word in lowered)
-                if score > best_score:
-                    best, best_score = sentence, score
-        return best
 
     def reading_time_minutes(self):
         """Estimated at 200 words a minute, a common rate for readers of health information."""

@@ -1,12 +1,10 @@
 import json
-import re
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import PageViewRestriction
@@ -35,21 +33,6 @@ def json_ld(data):
         text = json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
         scripts.append(f'<script type="application/ld+json">{text}</script>')
     return mark_safe("\n".join(scripts))
-
-
-@register.filter
-def highlight(text, words):
-    """The text, escaped, with each searched-for word marked."""
-    terms = sorted({word for word in words if len(word) > 1}, key=len, reverse=True)
-    if not terms:
-        return escape(text)
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-    parts, last = [], 0
-    for match in pattern.finditer(text):
-        parts += [escape(text[last : match.start()]), f"<mark>{escape(match.group(0))}</mark>"]
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return mark_safe("".join(parts))
 
 
 def _guide_index_url(request):

@@ -14,3 +14,32 @@ document.addEventListener("submit", (event) => {
         autosave.activeValue = false;
     }
 });
+
+// Wagtail autosaves whenever its change check finds the form different from a snapshot taken two
+// seconds after loading. On a slow or busy computer some widgets finish drawing after that
+// snapshot, so a person who has only opened the editor autosaved a revision of their own, and a
+// colleague's real autosave was then refused as older ("Saving will overwrite a newer version").
+// Until the person has touched the page, nothing of theirs needs saving: such a save is cancelled
+// and the snapshot retaken from the settled form.
+let personHasTouchedThePage = false;
+for (const type of ["keydown", "beforeinput", "input", "paste", "drop", "pointerdown", "change"]) {
+    document.addEventListener(type, (event) => {
+        if (event.isTrusted) {
+            personHasTouchedThePage = true;
+        }
+    }, { capture: true });
+}
+
+document.addEventListener("w-autosave:save", (event) => {
+    const form = event.target;
+    if (personHasTouchedThePage || !(form instanceof HTMLFormElement) || !form.matches("form[data-edit-form]")) {
+        return;
+    }
+    // A form shown again after a refused Publish holds the person's unsaved words: Wagtail marks it
+    // "forced" as having edits, and those must still be saved and warned about.
+    if (form.dataset.wUnsavedForceValue === "true") {
+        return;
+    }
+    event.preventDefault();
+    window.wagtail?.app?.getControllerForElementAndIdentifier(form, "w-unsaved")?.clear();
+}, { capture: true });

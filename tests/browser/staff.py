@@ -1,5 +1,6 @@
 """What clinic staff do in the Wagtail admin, step by step, as they do it in Chromium."""
 
+import os
 import time
 from pathlib import Path
 
@@ -12,9 +13,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from tests.browser.support import shot
+
 PASSWORD = "a-long-browser-password"
-# Screenshots of the editor for docs/editing.md ("Editing guides"), retaken by every run of the tests.
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots of the editor for docs/editing.md ("Editing guides"). They are retaken there only when
+# asked (`make screenshots`), so that a test run leaves the checkout as it found it; otherwise they
+# go with the run's other screenshots, to look at.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def docs_shot(page, name):
+    """A screenshot that docs/editing.md shows, in docs/screenshots/ when RETAKE_DOCS_SCREENSHOTS=1."""
+    if os.environ.get("RETAKE_DOCS_SCREENSHOTS") == "1":
+        page.screenshot(path=DOCS_SCREENSHOTS / f"{name}.png")
+    else:
+        shot(page, name)
 
 
 def staff_member(username, group=None, superuser=False, first_name=""):

@@ -15,6 +15,7 @@ from wagtail.models import Collection, GroupCollectionPermission
 from pages.models import GuidePage
 from tests.browser.staff import (
     choose_person,
+    docs_shot,
     no_problems,
     open_editor,
     open_new_guide_form,
@@ -24,7 +25,7 @@ from tests.browser.staff import (
     wait_for_autosave,
 )
 from tests.browser.support import shot
-from tests.browser.test_staff_editing_in_browser import start_a_guide
+from tests.browser.test_staff_editing_in_browser import add_a_paragraph, start_a_guide
 
 pytestmark = pytest.mark.browser
 
@@ -53,12 +54,16 @@ def test_an_editors_never_reviewed_guide_previews_and_the_reviewer_can_read_it(s
     staff_member("ed", "Editors")
     staff_member("porras", "Medical reviewers")
     page = write_a_new_guide_as_an_editor(chromium, site)
+    add_a_paragraph(page, "Each paragraph of the section is written here.")
+    docs_shot(page, "editor-add-a-section")  # docs/editing.md shows the Editor's own screen
 
     # The preview panel beside the editor.
     preview = preview_panel(page)
-    preview.get_by_role("heading", level=1, name=TITLE).wait_for(timeout=20_000)
-    assert preview.get_by_role("heading", level=2, name=HEADING).is_visible()
-    assert preview.get_by_text("Not reviewed yet").first.is_visible()
+    # Wagtail draws each preview in a fresh iframe and swaps it in (the paragraph just typed asks
+    # for one): wait for what is looked for, as a person glances again, rather than read it once.
+    expect(preview.get_by_role("heading", level=1, name=TITLE)).to_be_visible(timeout=20_000)
+    expect(preview.get_by_role("heading", level=2, name=HEADING)).to_be_visible()
+    expect(preview.get_by_text("Not reviewed yet").first).to_be_visible()
     shot(page, "editor-previews-a-never-reviewed-guide")
 
     # Submitted, then "View draft" from the confirmation.
@@ -121,7 +126,8 @@ def test_inserting_an_empty_table_or_figure_does_not_pause_autosave(site, chromi
     shot(page, f"autosave-with-an-empty-{block.lower()}")
     indicator = page.locator("#w-autosave-indicator")
     assert latest.summary.endswith("And what to ask."), indicator.get_attribute("data-w-tooltip-content-value")
-    assert indicator.get_attribute("data-w-autosave-state-value") == "saved"
+    # Wagtail says "Saved" a moment after the server has answered.
+    expect(indicator).to_have_attribute("data-w-autosave-state-value", "saved")
     assert [child.block_type for child in latest.body[0].value["content"]] == [
         {"Table": "table", "Figure": "figure"}[block]
     ]

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from pages.models import GuidePage, Person
 from tests.browser.staff import (
-    SCREENSHOTS,
     choose_person,
+    docs_shot,
     no_problems,
     open_editor,
     open_new_guide_form,
@@ -41,13 +41,7 @@ def test_the_site_administrator_creates_a_guide_from_scratch_and_publishes_it(si
     wait_until_ready_for_typing(page)
 
     start_a_guide(page, "Preparing for Your Consultation", "What to bring")
-    # A paragraph in the section just added.
-    page.locator("[data-contentpath=content]").first.locator("button.c-sf-add-button").first.click()
-    page.get_by_role("option", name="Paragraph").click()
-    paragraph = page.locator("[data-contentpath=content]").first.locator("[contenteditable=true]").first
-    type_into_rich_text(paragraph, "Bring a list of the medicines you take.")
-    paragraph.scroll_into_view_if_needed()
-    page.screenshot(path=SCREENSHOTS / "editor-add-a-section.png")
+    add_a_paragraph(page, "Bring a list of the medicines you take.")
 
     credit_the_guide(page)
     wait_for_autosave(page)  # the first autosave creates the page as a draft
@@ -76,6 +70,15 @@ def start_a_guide(page, title, section_heading):
     expect(heading).to_be_focused()
     heading.press_sequentially(section_heading)
     expect(heading).to_have_value(section_heading)
+
+
+def add_a_paragraph(page, text):
+    """A paragraph in the first section, through the section's own + button."""
+    page.locator("[data-contentpath=content]").first.locator("button.c-sf-add-button").first.click()
+    page.get_by_role("option", name="Paragraph").click()
+    paragraph = page.locator("[data-contentpath=content]").first.locator("[contenteditable=true]").first
+    type_into_rich_text(paragraph, text)
+    paragraph.scroll_into_view_if_needed()
 
 
 def credit_the_guide(page):
@@ -186,7 +189,7 @@ def test_a_moderator_edits_a_paragraph_and_a_table_cell_lets_autosave_happen_and
     cell.press("Control+a")
     cell.press_sequentially("A description edited in the browser, long enough to need two lines in its cell.")
     cell.scroll_into_view_if_needed()
-    page.screenshot(path=SCREENSHOTS / "editor-edit-a-table.png")
+    docs_shot(page, "editor-edit-a-table")
 
     wait_for_autosave(page)
     press_action(page, "Publish")
@@ -213,7 +216,7 @@ def test_the_preview_panel_shows_the_guide_as_patients_will_see_it(site, chromiu
     # there for a moment: wait for the headings rather than read them once.
     expect(preview.get_by_role("heading", level=1, name="A title seen in the preview")).to_be_visible(timeout=20_000)
     expect(preview.get_by_role("heading", level=2, name="Understanding How NK Cell Therapy Works")).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "editor-preview.png")
+    docs_shot(page, "editor-preview")
     assert no_problems(page) == []
     page.context.close()
 
@@ -260,6 +263,41 @@ def test_two_people_edit_at_once_and_the_second_is_told_with_nothing_lost(site, 
     assert "Amira's summary, published first." in summaries
     for person in (amira, ben):
         person.context.close()
+
+
+def test_a_colleague_who_only_opens_the_editor_saves_nothing(site, chromium):
+    """Opening a guide is not an edit: no revision of the reader's own blocks a colleague's autosave.
+
+    On a busy computer a widget may finish drawing after Wagtail's starting snapshot of the form,
+    and Wagtail then took the settled form for an edit and autosaved it. Here a field changes with
+    nobody typing, as such a late widget's does; the autosave that follows must be cancelled.
+    """
+    staff_member("ben", "Moderators")
+    guide = GuidePage.objects.get()
+    revisions_before = guide.revisions.count()
+    page = sign_in(chromium, site, "ben")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    open_editor(page, site, guide.id)
+    page.evaluate("""() => {
+        window.__autosaves = [];
+        document.addEventListener("w-autosave:save", (event) => window.__autosaves.push(event.defaultPrevented));
+        const summary = document.querySelector("#id_summary");
+        summary.value = summary.value + " ";
+    }""")
+    page.wait_for_function("() => window.__autosaves.length > 0", timeout=20_000)
+    assert all(page.evaluate("window.__autosaves"))  # asked for, and each cancelled
+    assert [url for url in sent if "/edit/" in url] == []
+    assert guide.revisions.count() == revisions_before
+
+    # What the person really types is still autosaved.
+    retype(page.locator("#id_summary"), "Ben's own words.")
+    wait_for_autosave(page)
+    assert guide.revisions.count() == revisions_before + 1
+    guide.refresh_from_db()
+    assert guide.get_latest_revision_as_object().summary == "Ben's own words."
+    assert no_problems(page) == []
+    page.context.close()
 
 
 def test_an_editor_submits_a_guide_to_medical_review_first_time(site, chromium):
