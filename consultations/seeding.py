@@ -34,8 +34,9 @@ PRIVACY_SECTIONS = [
         [
             "When you send the consultation request form, we store what you type into it: your name, email "
             "address, phone number if you give one, the country you live in, how and in which language you would "
-            "like to be contacted, the treatment you are interested in, your message if you write one, and the "
-            "time you agreed to this notice.",
+            "like to be contacted, the treatment you are interested in, your message if you write one, the "
+            "time you agreed to this notice and, if you came to the form from a link in one of our guides, which "
+            "guide it was.",
             "The form does not ask for your medical history, and we ask you not to send it.",
         ],
     ),
@@ -67,12 +68,28 @@ PRIVACY_SECTIONS = [
             "below.",
         ],
     ),
+    (
+        "What we count when you read a guide",
+        [
+            "To learn whether each guide helps, the site counts how it is read: each time a guide is shown, how "
+            "many different readers it had that day and, if your browser runs JavaScript, whether you scrolled to "
+            "the end of the guide. Of your reading, only each day's totals for each guide are kept. Search "
+            "engines and other programs are not counted. If you answer “Was this guide helpful?”, your answer "
+            "(and your comment, if you write one) is kept with the guide and the time, with nothing about who "
+            "you are.",
+            "To count each reader once a day without a cookie, the site works out a code from your internet "
+            "address, your browser's name and version, and the guide, using a secret that is replaced every day "
+            "and never stored. The code is forgotten at the end of the day, and your address and browser are not "
+            "written down anywhere. No cookie is set and nothing is stored on your device for this.",
+        ],
+    ),
 ]
 
 PRIVACY_PAGE = {
     "slug": "privacy",
     "title": "Privacy notice",
-    "summary": "What this site does with the details you send in a consultation request.",
+    "summary": "What this site does with the details you send in a consultation request, and what it counts "
+    "when you read a guide.",
     "body": "".join(f"<h2>{heading}</h2>{paragraphs_html(texts)}" for heading, texts in PRIVACY_SECTIONS),
 }
 
