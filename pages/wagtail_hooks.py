@@ -85,3 +85,11 @@ def publish_into_the_draft_just_autosaved(request, parent_page, page_class):
     if timezone.now() - first.created_at > datetime.timedelta(minutes=JUST_AUTOSAVED_MINUTES):
         return None
     return EditView.as_view()(request, page_id=draft.pk)
+
+
+@hooks.register("construct_reports_menu")
+def translations_report_for_those_who_work_on_pages(request, menu_items):
+    # wagtail-localize offers its Translations report to everyone in the admin; it is about pages,
+    # so, like the other page reports, only those who work on them see it (not coordinators).
+    if not works_on_guides(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "translations"]
