@@ -4,7 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models.request import ConsultationRequest
@@ -72,10 +72,11 @@ class ConsultationRequestForm(forms.Form):
     )
     contact_method = forms.ChoiceField(
         label=_("How would you like us to contact you?"),
-        # The stored values are the model's; the words are the page's language ("Email", "Correo electrónico").
+        # The stored values are the model's; the words are the page's language ("Email", "Por correo
+        # electrónico": in Spanish not the email field's own label, so each label names one input).
         choices=[
-            (ConsultationRequest.ContactMethod.EMAIL, _("Email")),
-            (ConsultationRequest.ContactMethod.PHONE, _("Phone")),
+            (ConsultationRequest.ContactMethod.EMAIL, pgettext_lazy("contact method", "Email")),
+            (ConsultationRequest.ContactMethod.PHONE, pgettext_lazy("contact method", "Phone")),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how you would like us to contact you")},

@@ -30,7 +30,7 @@ def test_a_spanish_patient_sends_a_request_in_spanish_and_is_answered_in_spanish
     assert phone.get_by_label("Español").is_checked()
 
     phone.get_by_label("Nombre completo").fill("Ana López")
-    phone.get_by_label("Correo electrónico").fill("ana.ejemplo.com")
+    phone.get_by_label("Correo electrónico", exact=True).fill("ana.ejemplo.com")
     phone.get_by_label("País donde vive").fill("México")
     phone.get_by_label("He leído el aviso de privacidad").check()
     phone.wait_for_timeout(1_100)
@@ -40,15 +40,17 @@ def test_a_spanish_patient_sends_a_request_in_spanish_and_is_answered_in_spanish
     assert summary.get_by_role("heading").inner_text() == "Hay un problema"
     error = "Escriba un correo electrónico con el formato correcto, como nombre@ejemplo.com"
     assert summary.get_by_role("link", name=error).is_visible()
+    assert summary.get_by_role("link", name="Elija un tratamiento, o «Todavía no lo sé»").is_visible()
     assert phone.title().startswith("Error: Solicitar una consulta")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     no_axe_violations(phone)
     shot(phone, "spanish-consultation-error-phone", full_page=True)
 
     summary.get_by_role("link", name=error).click()
-    email = phone.get_by_label("Correo electrónico")
+    email = phone.get_by_label("Correo electrónico", exact=True)
     assert email.input_value() == "ana.ejemplo.com"  # what was typed is kept
     email.fill("ana@ejemplo.com")
+    phone.get_by_label("Tratamiento que le interesa").select_option(label="Todavía no lo sé")
     phone.get_by_label("He leído el aviso de privacidad").check()
     phone.get_by_role("button", name="Enviar solicitud").click()
     phone.wait_for_url("**/es/consulta/sent/")

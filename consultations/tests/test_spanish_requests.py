@@ -63,6 +63,8 @@ def test_the_form_on_the_spanish_page_is_in_spanish(client, seeded):
         "Número de teléfono (opcional)",
         "País donde vive",
         "¿Cómo prefiere que nos comuniquemos con usted?",
+        "Por correo electrónico",
+        "Por teléfono",
         "¿Qué idioma prefiere?",
         "Inglés",
         "Español",
