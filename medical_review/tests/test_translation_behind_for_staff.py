@@ -79,3 +79,20 @@ def test_review_status_and_reminders_name_each_language(make_staff, spanish):
     assert message.subject == f"Medical review overdue: {spanish.title} (Español)"
     assert f"The guide “{spanish.title}”, in Español, was last reviewed on 15 January 2020" in message.body
     assert f"Emailed fp@clinic.test about “{spanish.title}” (Español)." in out.getvalue()
+
+
+def test_what_changed_in_english_runs_from_the_version_the_translation_was_last_synced_from(make_staff, spanish):
+    from wagtail_localize.models import TranslationSource
+
+    from medical_review.translations import english_changes_url
+
+    english = GuidePage.objects.get(locale__language_code="en-gb")
+    synced_from = english.live_revision_id
+    TranslationSource.update_or_create_from_instance(english)  # as wagtail-localize's editor does
+    english, _ = change_english()
+    english.summary = "A second change, after the first."
+    english.save_revision().publish()
+    behind = GuidePage.objects.get(pk=spanish.pk)
+    # Both changes since the translation followed the English, not only the latest.
+    assert english_changes_url(behind) == f"/admin/pages/{english.pk}/revisions/compare/{synced_from}...live/"
+    assert english_changes_url(english) == ""
