@@ -11,6 +11,9 @@ GUNICORN_TIMEOUT ?= 30
 # How often scheduled publishing ("Go live at", "Expiry") is checked, in seconds.
 SCHEDULE_CHECK_SECONDS ?= 30
 PRODUCTION := DJANGO_SETTINGS_MODULE=lmi_site.settings.production
+# Each request's time, method, path (no query string), status, size and duration: never the reader's
+# address, browser or the tracking parameters of a shared link, which would tell readers apart.
+ACCESS_LOG_FORMAT := %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms
 BACKUP_DIR ?= backups
 
 .PHONY: run serve test lint check deploy-check migrate seed superuser browser varnish backup restore bench loadtest wrk nginx clean screenshots
@@ -60,7 +63,8 @@ serve: $(BIN)/.installed-production $(MO_FILES)
 		trap 'kill $$scheduler' EXIT; trap 'exit 143' TERM INT; \
 		$(PRODUCTION) $(BIN)/gunicorn lmi_site.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) --timeout $(GUNICORN_TIMEOUT) \
-		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile -
+		--graceful-timeout $(GUNICORN_TIMEOUT) --access-logfile - --error-logfile - \
+		--access-logformat '$(ACCESS_LOG_FORMAT)'
 
 ## make backup: pages with their revisions, people, settings, images and documents, in one file
 backup: $(BIN)/.installed-production
@@ -106,13 +110,14 @@ varnish:
 test: $(BIN)/.installed $(MO_FILES) browser varnish $(LIGHTHOUSE_DIR)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make screenshots: retake the editor screenshots docs/editing.md shows (other test runs leave them be)
+## make screenshots: retake the screenshots the docs show (other test runs leave them be)
 screenshots: $(BIN)/.installed browser
 	RETAKE_DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q \
 		tests/browser/test_new_guide_by_role_in_browser.py::test_an_editors_never_reviewed_guide_previews_and_the_reviewer_can_read_it \
 		tests/browser/test_staff_editing_in_browser.py::test_a_moderator_edits_a_paragraph_and_a_table_cell_lets_autosave_happen_and_publishes_once \
 		tests/browser/test_staff_editing_in_browser.py::test_the_preview_panel_shows_the_guide_as_patients_will_see_it \
-		searches/tests/test_search_in_browser.py
+		searches/tests/test_search_in_browser.py \
+		impact/tests/test_counting_in_browser.py::test_a_moderator_reads_the_guide_impact_report_and_its_charts
 
 # Benchmark and load test: production settings under gunicorn on loopback, a throwaway
 # PostgreSQL database (dropped and recreated) and a Redis database that they empty.

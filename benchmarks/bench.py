@@ -14,6 +14,9 @@ measures with wrk. Requests for pages say what a browser accepts (brotli), as re
   (h) the guide with a random ?fbclid= on every request, through gunicorn
   (i) a page-cache miss: the guide for a reader the page cache skips (a session cookie that signs
       nobody in, as for an editor reading a live page), with what is kept between misses
+  (j) a reading count, as the guide's counter sends it with JavaScript (impact/counting.py): an empty
+      POST from a browser, each from an address of its own (X-Forwarded-For, as Varnish sends it), so
+      each is a new reader: the dearest count. It lands only in this run's throwaway database.
 Usage: make bench   (or .venv/bin/python -m benchmarks.bench --help)
 """
 
@@ -61,7 +64,25 @@ TARGETS = [
     ("(f) guide through Varnish", 0.5, "(g) same bytes from nginx"),
     ("(h) guide with a random fbclid", 0.8, "(c) guide, page cache"),
     ("(i) guide, page-cache miss", 2 * MISS_RATIO_BEFORE, "(a) reference view"),
+    ("(j) reading count", 0.8, "(c) guide, page cache"),
 ]
+# What a reader's browser sends with a count; programs (wrk sends no user agent) are not counted.
+READER = {
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+}
+# Each count from another address, as from another reader (the app trusts one proxy in front).
+COUNT_FROM_EVERYWHERE = """
+counter = 0
+init = function(args)
+    math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+end
+request = function()
+    counter = counter + 1
+    wrk.headers["X-Forwarded-For"] = math.random(1, 223) .. "." .. math.random(0, 255) .. "." ..
+        math.random(0, 255) .. "." .. (counter % 254 + 1)
+    return wrk.format("POST", wrk.path)
+end
+"""
 RANDOM_FBCLID = """
 counter = 0
 request = function()
@@ -122,7 +143,7 @@ def static_file_path():
     return "/static/" + manifest["paths"]["css/site.css"]
 
 
-def scenarios(static_path):
+def scenarios(static_path, count_path):
     """Each scenario's name, as the figures name it, and which server, address and headers it uses."""
     return {
         "(a) reference view": ("app", "/benchmark-reference/", {}),
@@ -134,7 +155,14 @@ def scenarios(static_path):
         "(g) same bytes from nginx": ("nginx", "/guide.html", BROWSER),
         "(h) guide with a random fbclid": ("app", GUIDE, BROWSER),
         "(i) guide, page-cache miss": ("app", GUIDE, {**BROWSER, **UNCACHED}),
+        "(j) reading count": ("app", count_path, READER),
     }
+
+
+def count_path(base):
+    """Where the guide's counter sends a view: read from the guide, as the browser does."""
+    page = requests.get(base + GUIDE, timeout=30).text
+    return re.search(r'data-count-view="(/count/[0-9]+/view)"', page).group(1)
 
 
 def same_page(response, server, other, other_server):
@@ -155,8 +183,11 @@ def decode(response):
     return response.raw_bytes
 
 
-def check_scenarios(base, static_path, bare=None, varnish=None, nginx=None):
+def check_scenarios(base, static_path, counting, bare=None, varnish=None, nginx=None):
     """Each URL answers as its scenario claims, before anything is timed."""
+    counted = requests.post(base + counting, headers={**READER, "X-Forwarded-For": "192.0.2.1"}, timeout=30)
+    assert counted.status_code == 204 and not counted.cookies, "(j) not answered as a count"
+    assert requests.post(base + counting + "x", headers=READER, timeout=30).status_code == 404, "(j) not checked"
     reference = requests.get(base + "/benchmark-reference/", timeout=30)
     assert reference.status_code == 200 and reference.text == "ok", "reference view missing"
     uncached = [requests.get(base + GUIDE, headers=UNCACHED, timeout=30) for _ in range(2)]
@@ -257,7 +288,8 @@ def main():
 
     fresh_postgres_database(args.database_url)
     empty_redis(args.redis_url)
-    env = production_env(args.database_url, args.redis_url, BENCHMARK_REFERENCE_VIEW="on")
+    # One proxy in front, whose X-Forwarded-For names the reader (as Varnish's does): (j)'s addresses.
+    env = production_env(args.database_url, args.redis_url, BENCHMARK_REFERENCE_VIEW="on", TRUSTED_PROXY_COUNT="1")
     prepare_site(env)
     static_path = static_file_path()
     results = {}
@@ -284,13 +316,20 @@ def main():
         (Path(workdir) / "www").mkdir()
         (Path(workdir) / "www" / "guide.html").write_bytes(guide_bytes)
         with nginx(Path(workdir) / "www") as static_server:
-            check_scenarios(base, static_path, bare=bare, varnish=varnish, nginx=static_server)
+            counting = count_path(base)
+            check_scenarios(base, static_path, counting, bare=bare, varnish=varnish, nginx=static_server)
             servers = {"app": base, "app without Redis": bare, "varnish": varnish, "nginx": static_server}
-            with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+            with (
+                tempfile.NamedTemporaryFile("w", suffix=".lua") as script,
+                tempfile.NamedTemporaryFile("w", suffix=".lua") as count_script,
+            ):
                 script.write(RANDOM_FBCLID)
                 script.flush()
-                for name, (server, path, headers) in scenarios(static_path).items():
-                    lua = script.name if "random fbclid" in name else None
+                count_script.write(COUNT_FROM_EVERYWHERE)
+                count_script.flush()
+                lua_of = {"(h) guide with a random fbclid": script.name, "(j) reading count": count_script.name}
+                for name, (server, path, headers) in scenarios(static_path, counting).items():
+                    lua = lua_of.get(name)
                     url = servers[server] + path
                     wrk(url, 2, args.connections, args.threads, headers, lua)  # warm up
                     results[name] = wrk(url, args.seconds, args.connections, args.threads, headers, lua)

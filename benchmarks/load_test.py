@@ -3,7 +3,9 @@ share one PostgreSQL and one Redis, while an editor publishes a guide through th
 
 Readers mix their requests as real ones do: a third of the guide requests carry tracking parameters
 (a shared link), and a quarter of all requests revalidate a copy the reader holds (If-None-Match).
-Every response must be a 200 or a 304, and every request sent after the publish returned must carry
+Each guide shown (200, or a held copy kept on 304) is followed by its reading count, as the guide's
+counter sends it (impact/counting.py), each from an address of its own: every count a new reader.
+Every page must be a 200 or a 304 and every count a 204, and every request sent after the publish returned must carry
 (or, answered 304, keep) the new content, whichever instance answers. Prints throughput and latency percentiles (p99 included);
 exits non-zero on any error or stale response.
 
@@ -24,7 +26,7 @@ from itertools import cycle
 
 import requests
 
-from benchmarks.bench import machine
+from benchmarks.bench import READER, count_path, machine
 from benchmarks.harness import (
     AdminSession,
     RedisServer,
@@ -37,6 +39,28 @@ from benchmarks.harness import (
 
 GUIDE = "/guides/nk-cell-therapy/"
 PATHS = [GUIDE, "/", "/guides/"]
+
+
+def send_count(session, url):
+    """The count a reader's browser sends after the guide is shown, from an address of its own (the
+    instances trust one proxy's X-Forwarded-For, as behind Varnish); (status, seconds it took)."""
+    address = ".".join(str(secrets.randbelow(254) + 1) for _ in range(4))
+    sent = time.monotonic()
+    try:
+        status = session.post(url, headers={**READER, "X-Forwarded-For": address}, timeout=30).status_code
+    except requests.RequestException as error:
+        status = type(error).__name__
+    return status, time.monotonic() - sent
+
+
+def count_figures(counts):
+    """A line on the counts: how many, errors (anything but 204) and latency percentiles."""
+    errors = [c for c in counts if c[2] != 204]
+    latencies = sorted(c[1] * 1000 for c in counts) or [float("nan")]
+    return (
+        f"reading counts: {len(counts)}; errors: {len(errors)}; latency ms: p50 {percentile(latencies, 0.5):.1f}, "
+        f"p99 {percentile(latencies, 0.99):.1f}"
+    ), errors
 
 
 def percentile(sorted_values, fraction):
@@ -65,6 +89,7 @@ def main():
     else:
         empty_redis(args.redis_url)
         env = production_env(args.database_url, args.redis_url)
+    env["TRUSTED_PROXY_COUNT"] = "1"  # the counts' X-Forwarded-For (send_count)
     prepare_site(env, moderator_password=password)
     if not args.only_redis_outage:
         publish_run(args, env, password)
@@ -99,10 +124,12 @@ def publish_run(args, env, password):
     marker = new_title.encode()
 
     results = []  # (sent, latency, status, has_new_content, base)
+    counts = []  # (sent, latency, status)
     lock = threading.Lock()
     published_at = [None]
 
     with gunicorn(env, workers=args.workers) as first, gunicorn(env, workers=args.workers) as second:
+        counting = count_path(first)
         deadline = time.monotonic() + args.seconds
 
         def reader(index):
@@ -139,6 +166,11 @@ def publish_run(args, env, password):
                     status, fresh = f"{type(error).__name__}", False
                 with lock:
                     results.append((sent, time.monotonic() - sent, status, fresh, base, kind))
+                if path == GUIDE and status in (200, 304):
+                    count_sent = time.monotonic()
+                    count_status, took = send_count(session, base + counting)
+                    with lock:
+                        counts.append((count_sent, took, count_status))
 
         def editor():
             time.sleep(args.publish_after)
@@ -183,7 +215,10 @@ def publish_run(args, env, password):
         f"after the publish returned: {len(after)} responses from both instances, "
         f"{len(after) - len(stale)} with the new content, {len(stale)} stale"
     )
-    if errors or stale or not after:
+    counted, count_errors = count_figures(counts)
+    print(counted + " (not in the figures above, which are the pages')")
+    errors += count_errors
+    if errors or stale or not after or not counts:
         sys.exit("FAILED: " + (f"{len(errors)} errors " if errors else "") + (f"{len(stale)} stale" if stale else ""))
     print("Passed: no errors, and every response after the publish carried the new content.")
 
@@ -193,6 +228,7 @@ def redis_outage_run(args, env):
     import tempfile
 
     results = []  # (sent, latency, status)
+    counts = []  # (sent, latency, status)
     lock = threading.Lock()
     with tempfile.TemporaryDirectory() as workdir:
         redis = RedisServer(workdir).start()
@@ -202,6 +238,7 @@ def redis_outage_run(args, env):
                 gunicorn(outage_env, workers=args.workers) as first,
                 gunicorn(outage_env, workers=args.workers) as second,
             ):
+                counting = count_path(first)
                 started = time.monotonic()
                 deadline = started + args.seconds
                 outage = [started + args.outage_at, started + args.outage_at + args.outage_seconds]
@@ -218,6 +255,11 @@ def redis_outage_run(args, env):
                             status = type(error).__name__
                         with lock:
                             results.append((sent, time.monotonic() - sent, status))
+                        if path == GUIDE and status == 200:
+                            count_sent = time.monotonic()
+                            count_status, took = send_count(session, base + counting)
+                            with lock:
+                                counts.append((count_sent, took, count_status))
 
                 def operator():
                     time.sleep(max(0.0, outage[0] - time.monotonic()))
@@ -253,6 +295,9 @@ def redis_outage_run(args, env):
         f"p99 latency ms: before {p99(before):.1f} ({len(before)} requests), during the outage {p99(during):.1f} "
         f"({len(during)}), after {p99(after):.1f} ({len(after)})"
     )
+    counted, count_errors = count_figures(counts)
+    print(counted + " (answered 204 throughout; while Redis was dead nothing was counted)")
+    errors += count_errors
     if errors or not during:
         sys.exit(f"FAILED: {len(errors)} errors to readers while Redis was away" if errors else "FAILED: no outage")
     print("Passed: no errors to readers while Redis was dead, and none after it came back.")

@@ -106,8 +106,8 @@ class ConsultationRequestForm(forms.Form):
         error_messages={"max_length": _("Your message must be 1000 characters or fewer")},
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    # The guide whose invitation opened the form (its ?treatment=), kept with the request for the
-    # coordinators; the patient may still choose another treatment above.
+    # The number of the guide whose link opened the form (?guide=), kept with the request for the
+    # coordinators and the guide's figures; the patient may still choose another treatment above.
     from_guide = forms.CharField(required=False, max_length=255, widget=forms.HiddenInput)
     consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree that the clinic may use these details to reply to me"),

@@ -2,7 +2,8 @@
 
 As pages/roles.py: one function for the data migration (historical models) and for a flushed
 test or development database (live models); pass the `apps` registry you have. Superusers see
-the requests too; Editors, Medical reviewers and Moderators do not.
+the requests too; Editors, Medical reviewers and Moderators do not. Coordinators also read the
+"Guide impact" report (the impact app), which holds totals only.
 """
 
 COORDINATORS = "Patient coordinators"
@@ -17,6 +18,8 @@ PERMISSIONS = [
         "erase_consultationrequest",
         "Can erase every request from one email address",
     ),
+    # Which guides lead patients to ask for a consultation: the "Guide impact" report, totals only.
+    ("impact", "dailyfigures", "view_dailyfigures", "Can view daily figures of a guide"),
 ]
 
 

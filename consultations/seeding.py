@@ -39,8 +39,9 @@ PRIVACY_SECTIONS = [
         [
             "When you send the consultation request form, we store what you type into it: your name, email "
             "address, phone number if you give one, the country you live in, how and in which language you would "
-            "like to be contacted, the treatment you are interested in, your message if you write one, and the "
-            "time you agreed to this notice.",
+            "like to be contacted, the treatment you are interested in, your message if you write one, the "
+            "time you agreed to this notice and, if you came to the form from a link in one of our guides, which "
+            "guide it was.",
             "The form does not ask for your medical history, and we ask you not to send it.",
         ],
     ),
@@ -72,12 +73,28 @@ PRIVACY_SECTIONS = [
             "below.",
         ],
     ),
+    (
+        "What we count when you read a guide",
+        [
+            "To learn whether each guide helps, the site counts how it is read: each time a guide is shown, how "
+            "many different readers it had that day and, if your browser runs JavaScript, whether you scrolled to "
+            "the end of the guide. Of your reading, only each day's totals for each guide are kept. Search "
+            "engines and other programs are not counted. If you answer “Was this guide helpful?”, your answer "
+            "(and your comment, if you write one) is kept with the guide and the time, with nothing about who "
+            "you are.",
+            "To count each reader once a day without a cookie, the site works out a code from your internet "
+            "address, your browser's name and version, and the guide, using a secret that is replaced every day "
+            "and never stored. The code is forgotten at the end of the day, and your address and browser are not "
+            "written down anywhere. No cookie is set and nothing is stored on your device for this.",
+        ],
+    ),
 ]
 
 PRIVACY_PAGE = {
     "slug": "privacy",
     "title": "Privacy notice",
-    "summary": "What this site does with the details you send in a consultation request.",
+    "summary": "What this site does with the details you send in a consultation request, and what it counts "
+    "when you read a guide.",
     "body": "".join(f"<h2>{heading}</h2>{paragraphs_html(texts)}" for heading, texts in PRIVACY_SECTIONS),
 }
 
@@ -101,8 +118,9 @@ PRIVACY_SECTIONS_ES = [
         [
             "Cuando envía el formulario de solicitud de consulta, guardamos lo que escribe en él: su nombre, su "
             "correo electrónico, su número de teléfono si lo da, el país donde vive, cómo y en qué idioma "
-            "prefiere que nos comuniquemos con usted, el tratamiento que le interesa, su mensaje si escribe uno, y "
-            "el momento en que aceptó este aviso.",
+            "prefiere que nos comuniquemos con usted, el tratamiento que le interesa, su mensaje si escribe uno, "
+            "el momento en que aceptó este aviso y, si llegó al formulario desde un enlace en una de nuestras "
+            "guías, cuál guía fue.",
             "El formulario no pide sus antecedentes médicos, y le pedimos que no los envíe.",
         ],
     ),
@@ -135,12 +153,28 @@ PRIVACY_SECTIONS_ES = [
             "más abajo, en «Quién es responsable de sus datos».",
         ],
     ),
+    (
+        "Qué contamos cuando lee una guía",
+        [
+            "Para saber si cada guía ayuda, el sitio cuenta cómo se lee: cada vez que se muestra una guía, cuántos "
+            "lectores distintos tuvo ese día y, si su navegador ejecuta JavaScript, si usted llegó hasta el final "
+            "de la guía. De su lectura, solo se guardan los totales de cada día para cada guía. No se cuentan los "
+            "buscadores ni otros programas. Si responde «¿Le fue útil esta guía?», su respuesta (y su comentario, "
+            "si escribe uno) se guarda con la guía y la hora, sin nada sobre quién es usted.",
+            "Para contar a cada lector una sola vez al día sin una cookie, el sitio calcula un código a partir de "
+            "su dirección de internet, el nombre y la versión de su navegador, y la guía, usando un secreto que se "
+            "cambia cada día y nunca se guarda. El código se olvida al final del día, y su dirección y su navegador "
+            "no se anotan en ningún lugar. No se instala ninguna cookie ni se guarda nada en su dispositivo para "
+            "esto.",
+        ],
+    ),
 ]
 
 PRIVACY_PAGE_ES = {
     "slug": "aviso-de-privacidad",
     "title": "Aviso de privacidad",
-    "summary": "Qué hace este sitio con los datos que usted envía en una solicitud de consulta.",
+    "summary": "Qué hace este sitio con los datos que usted envía en una solicitud de consulta, y qué cuenta "
+    "cuando usted lee una guía.",
     "body": "".join(f"<h2>{heading}</h2>{paragraphs_html(texts)}" for heading, texts in PRIVACY_SECTIONS_ES),
 }
 

@@ -6,6 +6,7 @@ details must be seen only by coordinators, stored once per form, and be erasable
 """
 
 import logging
+import re
 
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpResponseRedirect
@@ -84,8 +85,12 @@ def serve_consultation_page(page, request, sent=False):
         response = _receive(page, request)
     else:
         treatments = published_treatments()
-        chosen = request.GET.get("treatment", "")
-        initial = {"treatment": chosen, "from_guide": chosen} if chosen in {slug for slug, _ in treatments} else {}
+        # From a guide (?guide=<its number>): its treatment chosen, and the guide kept with the request.
+        guide = _guide(request.GET.get("guide", ""))
+        initial = {}
+        if guide is not None:
+            chosen = {name: slug for slug, name in reversed(treatments)}.get(guide.therapy_name, "")
+            initial = {"treatment": chosen, "from_guide": str(guide.pk)}
         form = ConsultationRequestForm(treatments=treatments, initial=initial)
         response = _render_form(page, request, form, protection.new_form_token())
     # The form carries a CSRF token and a token of its own: no cache or proxy may keep or share it.
@@ -220,11 +225,11 @@ def _check_and_store(page, request):
     return HttpResponseRedirect(sent_url, status=303)
 
 
-def _guide(slug):
-    """The published guide the form was opened from, as published_treatments() finds it; None if none is."""
-    if not slug:
+def _guide(number):
+    """The live, public guide with this number (its page id, in any language); None if none is."""
+    if not re.fullmatch(r"[0-9]{1,12}", number):
         return None
-    return _guides_in(get_language()).filter(slug=slug).order_by("path").first()
+    return GuidePage.objects.live().public().filter(pk=int(number)).first()
 
 
 def csrf_failure(request, reason=""):

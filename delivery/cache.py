@@ -185,7 +185,17 @@ def response_storable(request, response):
 
 
 # The project's apps whose Python draws pages; templates are found in templates/ and each app's own.
-SITE_APPS = ("lmi_site", "pages", "consultations", "feedback", "searches", "delivery", "medical_review", "backup")
+SITE_APPS = (
+    "lmi_site",
+    "pages",
+    "consultations",
+    "feedback",
+    "searches",
+    "delivery",
+    "medical_review",
+    "backup",
+    "impact",
+)
 
 
 def site_version():

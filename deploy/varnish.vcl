@@ -61,6 +61,10 @@ sub vcl_recv {
     if (req.url ~ "^/healthz(\?|$)") {
         return (pass);
     }
+    # Each reading count (impact/counting.py) must reach the app; the app answers it at once (204).
+    if (req.url ~ "^/count/") {
+        return (pass);
+    }
 
     # Tracking parameters that social sites, newsletters and ad networks add to shared links:
     # they never change the page, so they are removed before the lookup (and are not sent to

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
@@ -30,6 +31,10 @@ from medical_review.review import (
 )
 from pages.models import GuidePage, Person
 from pages.models.guide import REVIEW_STATUSES
+
+# The Wagtail hook other apps answer to show something on the "Mark as reviewed" screen:
+# answer(request, guide, since) gives admin components; since is the last review's moment or None.
+REVIEW_PANELS_HOOK = "mark_reviewed_panels"
 
 
 class MarkReviewedForm(forms.Form):
@@ -80,6 +85,13 @@ def mark_reviewed_view(request, page_id):
     context["source_count"], context["sources_unchecked"] = sources_to_check(guide)
     if not refusal:
         context["changes"] = changes_since_last_review(guide, request)
+        # What other apps show beside the feedback since the last review (the guide's reading
+        # figures, impact/wagtail_hooks.py): each answer is a list of admin components.
+        context["review_panels"] = [
+            panel
+            for answer in hooks.get_hooks(REVIEW_PANELS_HOOK)
+            for panel in answer(request, guide, context["reviewed_since"])
+        ]
     status = 409 if (refusal and request.method == "POST") else 200
     return TemplateResponse(request, "medical_review/mark_reviewed.html", context, status=status)
 

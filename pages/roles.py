@@ -40,6 +40,9 @@ SUBMIT_TRANSLATION = ("wagtail_localize", "translation", "submit_translation", "
 VIEW_FEEDBACK = ("feedback", "guidefeedback", "view_guidefeedback", "Can view patient feedback")
 # What patients searched for (the searches app): for those who write and publish guides.
 VIEW_SEARCHES = ("searches", "searchwithoutresults", "view_searchwithoutresults", "Can view search without results")
+# How each guide is read (the impact app's "Guide impact" report): totals only, nothing about any
+# reader or patient, for everyone who works on the guides (and Patient coordinators, consultations/roles.py).
+VIEW_GUIDE_IMPACT = ("impact", "dailyfigures", "view_dailyfigures", "Can view daily figures of a guide")
 # Promoting a guide for a search term changes what patients see first, so it is the publishers'.
 PROMOTE_SEARCH_RESULTS = [
     ("wagtailsearchpromotions", "searchpromotion", f"{action}_searchpromotion", f"Can {action} search promotion")
@@ -51,11 +54,12 @@ EDIT_SEARCH_SYNONYMS = [
     for action in ("add", "change", "delete", "view")
 ]
 MODEL_PERMISSIONS = {
-    EDITORS: [ACCESS_ADMIN, VIEW_PERSON, VIEW_FEEDBACK, VIEW_SEARCHES, SUBMIT_TRANSLATION],
+    EDITORS: [ACCESS_ADMIN, VIEW_PERSON, VIEW_FEEDBACK, VIEW_SEARCHES, VIEW_GUIDE_IMPACT, SUBMIT_TRANSLATION],
     MEDICAL_REVIEWERS: [
         ACCESS_ADMIN,
         VIEW_PERSON,
         VIEW_FEEDBACK,
+        VIEW_GUIDE_IMPACT,
         ("pages", "guidepage", "mark_guide_reviewed", "Can mark a guide as medically reviewed"),
     ],
     MODERATORS: [
@@ -63,6 +67,7 @@ MODEL_PERMISSIONS = {
         VIEW_PERSON,
         VIEW_FEEDBACK,
         VIEW_SEARCHES,
+        VIEW_GUIDE_IMPACT,
         *PROMOTE_SEARCH_RESULTS,
         *EDIT_SEARCH_SYNONYMS,
         ("pages", "person", "add_person", "Can add person"),

@@ -6,5 +6,12 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}", ""]
+    # /count/ is where guides' readers are counted (impact/): robots are not readers.
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /count/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "",
+    ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

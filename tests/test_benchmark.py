@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from benchmarks.bench import check_scenarios, scenarios, static_file_path
+from benchmarks.bench import check_scenarios, count_path, scenarios, static_file_path
 from benchmarks.harness import collect_static, empty_redis, gunicorn, production_env
 from pages.seeding import seed
 from tests.support import database_url_for_other_processes
@@ -20,18 +20,20 @@ def test_each_benchmark_scenario_is_what_its_name_says(transactional_db, tmp_pat
     seed()
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/7"
     empty_redis(redis_url)
-    env = production_env(database_url_for_other_processes(tmp_path), redis_url, BENCHMARK_REFERENCE_VIEW="on")
+    env = production_env(
+        database_url_for_other_processes(tmp_path), redis_url, BENCHMARK_REFERENCE_VIEW="on", TRUSTED_PROXY_COUNT="1"
+    )
     collect_static(env)
     with gunicorn(env, workers=1) as base:
         # The reference answers "ok"; (b) and (e) bypass the page cache; (c) is served from it
-        # with the same page as (b); (d) comes from WhiteNoise as an immutable file.
-        check_scenarios(base, static_file_path())
+        # with the same page as (b); (d) comes from WhiteNoise as an immutable file; (j) is a count.
+        check_scenarios(base, static_file_path(), count_path(base))
 
 
 def test_the_performance_page_has_a_figure_for_every_scenario_and_names_the_machine():
     page = (Path(settings.BASE_DIR) / "docs" / "performance.md").read_text(encoding="utf-8")
     figures = page[page.index("Latest figures") :]
     assert re.match(r"Latest figures, \d{4}-\d\d-\d\d \d\d:\d\d UTC, on a \d+-core ", figures)
-    for name in scenarios("/static/css/site.css"):
+    for name in scenarios("/static/css/site.css", "/count/1/view"):
         row = rf"\| {re.escape(name)} \| \d+ \| \d+\.\d\d \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \|"
         assert re.search(row, figures), f"no figures for {name}"

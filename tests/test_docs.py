@@ -54,7 +54,7 @@ def test_every_relative_link_leads_to_a_file_and_heading_that_exist(document):
 
 # A file of ours named in `code`: the docs point a reader at it, so it must be where they say.
 NAMED_FILE = re.compile(
-    r"`((?:pages|delivery|medical_review|backup|consultations|feedback|searches|lmi_site|tests|templates|static"
+    r"`((?:pages|delivery|medical_review|backup|impact|consultations|feedback|searches|lmi_site|tests|templates|static"
     r"|fixtures|deploy|benchmarks|docs|\.ci)/[\w./-]+)`"
 )
 

@@ -23,6 +23,7 @@ def test_the_section_marker_is_a_same_origin_file_not_inline_code(soup):
     assert [(script.get("src"), script.has_attr("defer"), script.string) for script in scripts] == [
         ("/static/js/print.js", True, None),
         ("/static/js/contents.js", True, None),
+        ("/static/js/reading-counter.js", True, None),  # counts the reading on this site only (impact/)
     ]
     for name in ("contents.js", "print.js"):
         source = (settings.BASE_DIR / "static" / "js" / name).read_text()

@@ -17,7 +17,7 @@ class ConsultationRequestPage(BasePage):
     """The form a patient fills in to ask for a consultation (serving: consultations/views.py).
 
     Never stored by the page cache or a proxy: it carries a CSRF token and a per-form token, and
-    reads ?treatment= to preselect what the patient was reading about.
+    reads ?guide= to preselect what the patient was reading about.
     """
 
     introduction = RichTextField(features=["bold", "italic", "link"], blank=True, help_text="Shown above the form.")

@@ -6,6 +6,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from wagtail.rich_text import expand_db_html
 
+from pages.models import GuidePage
 from pages.rich_text import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES, stored_html
 
 from ..frame import site_frame as _site_frame
@@ -17,6 +18,18 @@ register = template.Library()
 def site_frame(context):
     """Links and contact details for the header and footer (consultations/frame.py)."""
     return _site_frame(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def consultation_url(context):
+    """The consultation form's address. From a guide it names the guide by its number, in every way
+    to the form (header, the guide's card, its disclaimer, footer): the form then chooses that guide's
+    treatment, and the request records the guide it came from (consultations/views.py)."""
+    url = _site_frame(context.get("request"))["consultation_url"]
+    page = context.get("page")
+    if url and isinstance(page, GuidePage) and page.pk:
+        url += f"?guide={page.pk}"
+    return url
 
 
 @register.filter

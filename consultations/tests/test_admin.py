@@ -64,6 +64,8 @@ def test_the_coordinators_group_is_made_by_the_migration_with_only_these_permiss
         "change_consultationrequest",
         "delete_consultationrequest",
         "erase_consultationrequest",
+        # Which guides lead to requests, as totals (the impact app's "Guide impact" report).
+        "view_dailyfigures",
     }
 
 
@@ -83,7 +85,9 @@ def test_coordinators_see_the_menu_item_and_the_list(coordinator):
 def test_other_staff_neither_see_nor_reach_requests(make_staff, seeded, group):
     consultation = make_request()
     _, client = make_staff(group)
-    assert "Consultation requests" not in client.get("/admin/").content.decode()
+    # Neither the menu item nor the panel (the "Guide impact" panel counts requests, naming none).
+    dashboard = client.get("/admin/").content.decode()
+    assert LIST_URL not in dashboard and 'id="consultation-requests' not in dashboard
     for url in (
         LIST_URL,
         edit_url(consultation),
@@ -318,12 +322,12 @@ def test_contact_details_appear_in_every_footer_once_set_even_on_cached_pages(cl
         assert "Monday to Friday" in footer.get_text()
 
 
-def test_the_header_offers_guides_and_a_consultation_and_one_search_form(client, seeded):
+def test_the_header_offers_guides_and_a_consultation_and_one_search_form(client, guide):
     for path in ("/", "/guides/nk-cell-therapy/", "/consultation/", "/privacy/", "/search/?q=cell"):
         soup = BeautifulSoup(client.get(path).content, "html.parser")
         nav = {a.get_text(): a["href"] for a in soup.select(".site-header nav a")}
-        # From a guide, the consultation link chooses that guide's treatment.
-        query = "?treatment=nk-cell-therapy" if path.startswith("/guides/nk") else ""
+        # From a guide, the consultation link names the guide (and so chooses its treatment).
+        query = f"?guide={guide.pk}" if path.startswith("/guides/nk") else ""
         assert nav == {"Guides": "/guides/", "Request a consultation": f"/consultation/{query}"}, path
         assert soup.select_one(".site-header__name")["href"] == "/"
         assert len(soup.select("form[role=search]")) == 1, path
@@ -340,6 +344,7 @@ def test_the_privacy_notice_is_seeded_plainly_and_editable(client, seeded):
         "Who can see them",
         "How long we keep them",
         "Asking for your details to be deleted",
+        "What we count when you read a guide",
         "Who is responsible for your details",
     ]
     page = PrivacyNoticePage.objects.get(slug="privacy")

@@ -12,6 +12,7 @@ from wagtail.models import ModelLogEntry
 from consultations.audit import EXPORT_ACTION, VIEW_ACTION
 from consultations.models import ConsultationRequest
 from consultations.roles import COORDINATORS
+from pages.models import GuidePage
 from tests.browser.staff import no_problems, sign_in, sign_in_with_second_factor, staff_member
 from tests.browser.support import axe_violations
 from tests.support import GUIDE_URL
@@ -46,7 +47,7 @@ def test_a_patient_follows_the_invitation_corrects_their_email_and_sends_a_reque
     invitation = page.get_by_role("link", name="Schedule your consultation to learn more.")
     invitation.scroll_into_view_if_needed()
     invitation.click()
-    page.wait_for_url("**/consultation/?treatment=nk-cell-therapy")
+    page.wait_for_url(f"**/consultation/?guide={GuidePage.objects.get().pk}")
     assert page.get_by_role("heading", level=1).inner_text() == "Request a consultation"
     assert page.get_by_label("Treatment you are interested in").input_value() == "nk-cell-therapy"
 

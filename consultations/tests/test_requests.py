@@ -102,18 +102,37 @@ def test_treatments_are_the_published_guides_and_not_sure(client, seeded):
     assert options == [("", "Choose a treatment"), (GUIDE_SLUG, "NK cell therapy"), ("not-sure", "I'm not sure yet")]
 
 
-def test_coming_from_a_guide_the_treatment_is_chosen(client, seeded):
-    _, soup = form_page(client, f"{FORM_URL}?treatment={GUIDE_SLUG}")
+def test_coming_from_a_guide_the_treatment_is_chosen(client, guide):
+    _, soup = form_page(client, f"{FORM_URL}?guide={guide.pk}")
     assert soup.select_one("[name=treatment] option[selected]")["value"] == GUIDE_SLUG
-    _, soup = form_page(client, f"{FORM_URL}?treatment=<script>")
-    assert soup.select_one("[name=treatment] option[selected]")["value"] == ""
+    assert soup.select_one("input[name=from_guide]")["value"] == str(guide.pk)
+    for nonsense in ("<script>", "99999999", "1e3", "٣"):
+        _, soup = form_page(client, f"{FORM_URL}?guide={nonsense}")
+        assert soup.select_one("[name=treatment] option[selected]")["value"] == ""
+        assert not soup.select_one("input[name=from_guide]").get("value")
 
 
-def test_the_guides_invitation_is_a_card_that_leads_to_the_form_with_its_treatment(client, seeded):
+def test_the_guides_invitation_is_a_card_that_leads_to_the_form_with_its_treatment(client, guide):
     soup = BeautifulSoup(client.get(f"/guides/{GUIDE_SLUG}/").content, "html.parser")
     link = soup.select_one(".consultation-card a")
-    assert link["href"] == f"{FORM_URL}?treatment={GUIDE_SLUG}"
+    assert link["href"] == f"{FORM_URL}?guide={guide.pk}"
     assert link.get_text() == "Schedule your consultation to learn more."
+
+
+def test_every_way_from_a_guide_to_the_form_names_the_guide_and_no_other_page_does(client, guide):
+    from_guide = f"{FORM_URL}?guide={guide.pk}"
+    soup = BeautifulSoup(client.get(f"/guides/{GUIDE_SLUG}/").content, "html.parser")
+    ways = {
+        "header": soup.select_one(".site-header a.site-nav__action"),
+        "card": soup.select_one(".consultation-card a"),
+        "disclaimer": soup.select_one(".disclaimer a"),
+        "footer": soup.select_one(".site-footer__links a"),
+    }
+    assert {name: link["href"] for name, link in ways.items()} == dict.fromkeys(ways, from_guide)
+    for path in ("/", "/guides/", "/privacy/"):
+        soup = BeautifulSoup(client.get(path).content, "html.parser")
+        hrefs = {a["href"] for a in soup.select("a") if a["href"].startswith(FORM_URL)}
+        assert hrefs == {FORM_URL}, path
 
 
 def test_the_form_page_is_never_stored_by_the_page_cache_or_a_proxy(client, seeded):
@@ -371,11 +390,11 @@ def test_the_token_id_survives_only_with_its_signature():
     assert protection.check_form_token("x" * 400).problem == "missing"
 
 
-def test_the_disclaimers_words_schedule_a_consultation_lead_to_the_form(client, seeded):
+def test_the_disclaimers_words_schedule_a_consultation_lead_to_the_form(client, guide):
     soup = BeautifulSoup(client.get(f"/guides/{GUIDE_SLUG}/").content, "html.parser")
     disclaimer = soup.select_one(".disclaimer")
     link = disclaimer.select_one("a")
-    assert link.get_text() == "schedule a consultation" and link["href"] == FORM_URL
+    assert link.get_text() == "schedule a consultation" and link["href"] == f"{FORM_URL}?guide={guide.pk}"
     assert disclaimer.get_text(" ", strip=True).endswith("For personalized guidance, please schedule a consultation .")
 
 
@@ -411,24 +430,23 @@ def form_data_from(client, path, **changes):
 def test_a_request_made_from_a_guides_invitation_records_that_guide(client, coordinator_address):
     from pages.models import GuidePage
 
+    guide = GuidePage.objects.get(slug=GUIDE_SLUG)
     # The patient followed the guide's invitation, then chose another answer for the treatment.
-    data = form_data_from(client, f"{FORM_URL}?treatment={GUIDE_SLUG}", treatment="not-sure")
+    data = form_data_from(client, f"{FORM_URL}?guide={guide.pk}", treatment="not-sure")
     assert client.post(FORM_URL, data).status_code == 303
     stored = ConsultationRequest.objects.get()
-    assert stored.sent_from == GuidePage.objects.get(slug=GUIDE_SLUG) and stored.treatment == "Not sure"
+    assert stored.sent_from == guide and stored.treatment == "Not sure"
     assert "nk-cell" not in mail.outbox[0].body.lower()  # never in the email
 
 
-@pytest.mark.parametrize("path", [FORM_URL, f"{FORM_URL}?treatment=no-such-guide"])
+@pytest.mark.parametrize("path", [FORM_URL, f"{FORM_URL}?guide=99999999", f"{FORM_URL}?treatment={GUIDE_SLUG}"])
 def test_a_request_not_made_from_a_guide_records_none(client, seeded, path):
     assert client.post(FORM_URL, form_data_from(client, path)).status_code == 303
     assert ConsultationRequest.objects.get().sent_from is None
 
 
-def test_a_guide_named_by_hand_in_the_post_that_is_not_published_is_not_recorded(client, seeded):
-    from pages.models import GuidePage
-
-    GuidePage.objects.get().unpublish()
-    data = form_data(client, treatment="not-sure", from_guide=GUIDE_SLUG)
+def test_a_guide_named_by_hand_in_the_post_that_is_not_published_is_not_recorded(client, guide):
+    guide.unpublish()
+    data = form_data(client, treatment="not-sure", from_guide=str(guide.pk))
     assert client.post(FORM_URL, data).status_code == 303
     assert ConsultationRequest.objects.get().sent_from is None

@@ -186,6 +186,7 @@ def test_the_spanish_privacy_notice_says_what_the_english_one_says_in_spanish(cl
         "Quién puede verlos",
         "Cuánto tiempo los conservamos",
         "Cómo pedir que se borren sus datos",
+        "Qué contamos cuando lee una guía",
         "Quién es responsable de sus datos",
     ]
     assert "La clínica aún no ha escrito en este sitio su nombre legal ni su dirección." in normalise(
@@ -229,7 +230,7 @@ def test_the_spanish_form_offers_the_spanish_guides_and_records_the_one_it_was_o
     spanish_guide = publish_in_spanish(therapy_name="Terapia con células NK")
     options = [
         (option["value"], normalise(option.get_text()))
-        for option in soup_of(client.get(f"{FORM_URL}?treatment=nk-cell-therapy")).select(
+        for option in soup_of(client.get(f"{FORM_URL}?guide={spanish_guide.pk}")).select(
             "select[name=treatment] option"
         )
     ]
@@ -243,8 +244,8 @@ def test_the_spanish_form_offers_the_spanish_guides_and_records_the_one_it_was_o
     ]
     assert "Terapia con células NK" not in english
 
-    soup = soup_of(client.get(f"{FORM_URL}?treatment=nk-cell-therapy"))
-    client.post(FORM_URL, answers(soup, treatment="nk-cell-therapy", from_guide="nk-cell-therapy"))
+    soup = soup_of(client.get(f"{FORM_URL}?guide={spanish_guide.pk}"))
+    client.post(FORM_URL, answers(soup, treatment="nk-cell-therapy", from_guide=str(spanish_guide.pk)))
     stored = ConsultationRequest.objects.get()
     assert stored.treatment == "Terapia con células NK"
     assert stored.sent_from_id == spanish_guide.pk

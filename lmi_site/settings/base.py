@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "consultations",
     "medical_review",
     "backup",
+    "impact",
     # After the apps whose pages it serves; it has no templates of its own to shadow theirs.
     "delivery",
     # Translations of pages: wagtail-localize's editor, and its Locales screen in place of wagtail.locales.
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     # First, so a database outage anywhere below becomes the calm 503 page.
     "lmi_site.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Reading counts (/count/…) are answered here, as cheaply as a page-cache hit (impact/counting.py).
+    "impact.counting.CountingMiddleware",
     "lmi_site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The language comes from the address alone (/es/… is Spanish), never from the browser's
@@ -177,6 +180,11 @@ if not 2 < FRONTEND_CACHE_SECOND_PURGE_SECONDS <= 60:
         "FRONTEND_CACHE_SECOND_PURGE_SECONDS must be a number of seconds above 2 (the slowest fetch "
         f"deploy/varnish.vcl keeps) and at most 60, not {_second_purge!r}."
     )
+
+# Reading counts (impact/counting.py): views of one guide from one address counted in a clock hour,
+# beyond which a count is refused; and how often, at most, counts move from the cache to the database.
+READING_COUNTS_PER_ADDRESS_PER_HOUR = 30
+READING_COUNTS_FLUSH_SECONDS = 60
 
 # How long the words of patients' feedback comments are kept (feedback/retention.py).
 FEEDBACK_COMMENTS_KEPT_MONTHS = 24

@@ -113,8 +113,8 @@ def test_a_long_sentence_is_shortened_around_the_words_at_spaces():
 
 
 def test_results_are_in_the_readers_language_only(client, seeded):
-    # A guide in another language is not among English results.
-    spanish = Locale.objects.get(language_code="es")  # made with the Spanish site
+    # Today every guide is English; a guide in another language is not among English results.
+    spanish = Locale.objects.get(language_code="es")  # the Spanish locale the site has
     guide = GuidePage.objects.get()
     guide.copy(update_attrs={"slug": "nk-cells-es", "title": "NK cells, in Spanish", "locale": spanish})
     assert [result.title for result in shown(search(client, "perforin"))] == [guide.title]

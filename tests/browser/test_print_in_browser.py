@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from pages.models import GuidePage
 from tests.browser.support import shot
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,7 @@ def test_a_printed_guide_names_the_clinic_its_address_and_the_day_it_was_printed
     assert not back.first.is_visible()
     # The site's own links are written out in full, so a reader can type them.
     after = page.evaluate("getComputedStyle(document.querySelector('.consultation-card__link'), '::after').content")
-    assert f"({site}/consultation/?treatment=nk-cell-therapy)" in after, after
+    assert f"({site}/consultation/?guide={GuidePage.objects.get().pk})" in after, after
     # The clinic's footer (name and contact details) ends the printout.
     assert page.locator(".site-footer__name").is_visible()
     margin = page.evaluate(
@@ -53,14 +54,14 @@ def test_without_javascript_the_printout_still_carries_the_page_address(site, ch
     # No date can be known without the script, so none is claimed.
     assert not page.locator(".print-header__date").is_visible()
     after = page.evaluate("getComputedStyle(document.querySelector('.consultation-card__link'), '::after').content")
-    assert "(/consultation/?treatment=nk-cell-therapy)" in after
+    assert f"(/consultation/?guide={GuidePage.objects.get().pk})" in after
     context.close()
 
 
 def test_the_header_link_from_a_guide_asks_about_that_guide(site, phone):
     phone.goto(site + GUIDE)
     phone.get_by_role("navigation", name="Main").get_by_role("link", name="Request a consultation").click()
-    phone.wait_for_url(re.compile(r"/consultation/\?treatment=nk-cell-therapy$"))
+    phone.wait_for_url(re.compile(rf"/consultation/\?guide={GuidePage.objects.get().pk}$"))
     chosen = phone.get_by_label("Treatment").evaluate("select => select.selectedOptions[0].textContent")
     assert "NK" in chosen, chosen
     # From anywhere else, the form starts with nothing chosen.

@@ -19,7 +19,7 @@ admin's own requests (tests/browser/staff.py, `no_problems`), and takes screensh
 | schedule, goes live         | no (5)   | G          | no (5)           | no (2)              | G                  |
 | unpublish                   | no (5)   | H          | no (5)           | no (2)              | H                  |
 | handle a consultation req.  | no, J c2 | no, J      | no, J            | c1, c3              | I                  |
-| read each report            | J        | J, r1      | J                | J                   | J                  |
+| read each report            | J        | J, r1, g1  | J                | J                   | J                  |
 
 This file: A test_an_editors_guide_with_every_block_type_is_submitted_reviewed_approved_and_read (Editor
 writes and previews every block type and submits; the reviewer approves and marks it reviewed in one step;
@@ -44,14 +44,15 @@ test_new_guide_by_role_in_browser::test_an_editors_never_reviewed_guide_previews
 ::test_approving_on_the_dashboard_says_what_happened. m1
 test_mark_reviewed_in_browser::test_a_medical_reviewer_marks_the_guide_reviewed_and_patients_see_today;
 m2 test_review_changes_in_browser::test_a_reviewer_sees_the_changes_and_the_feedback_then_stamps. r1
-test_review_reminders_in_browser::test_a_moderator_sends_review_reminders_from_the_medical_review_report. c1
+test_review_reminders_in_browser::test_a_moderator_sends_review_reminders_from_the_medical_review_report. g1
+impact/tests/test_counting_in_browser.py::test_a_moderator_reads_the_guide_impact_report_and_its_charts. c1
 consultations/tests/test_in_browser.py::test_a_coordinator_finds_a_request_marks_it_contacted_adds_a_note_and_exports
 (signs in with the second factor); c2 ::test_an_editor_cannot_reach_consultation_requests; c3
 consultations/tests/test_second_factor_in_browser.py (setting up the app, new recovery codes, an
 administrator resetting a colleague's lost phone).
 
 Not allowed, as the admin really has it: (1) Medical reviewers hold "change" only, no "add"; (2)
-coordinators hold no page permission at all: no Pages, no Reports menu; (3) Editors are in neither
+coordinators hold no page permission at all: no Pages, and of the Reports only Guide impact (totals); (3) Editors are in neither
 task's group, so nothing waits for their approval; (4) "Mark as reviewed" needs
 pages.mark_guide_reviewed, which only Medical reviewers (and superusers) hold, and a People record
 linked to the account; (5) unpublishing, and making a "Go live at" take effect ("Schedule to
@@ -547,6 +548,8 @@ def test_the_administrator_handles_a_consultation_request(site, chromium):
 REPORTS = {
     "Medical review dates": ("guide_review_report", [GUIDE_TITLE, "Dr. Félix Porras, MD"]),
     "Plain language": ("plain_language_report", ["The Science Behind Your Immune Sentinels", "12.4"]),
+    # The one answer to "Was this guide helpful?" below, in the last 30 days' column.
+    "Guide impact": ("guide_impact", ["Found it helpful", "0% (0 of 1 answers)"]),
     "Patient feedback": ("feedback_report", [GUIDE_TITLE, "The table was hard to read on my phone."]),
     "Searches": ("searches_report", ["snorkelling", "1"]),
     "Locked pages": ("wagtailadmin_reports:locked_pages", ["Privacy notice", "writer"]),
@@ -565,7 +568,7 @@ READS = {
     EDITOR: [name for name in PAGE_REPORTS if name != "Locked pages"],
     MODERATOR: PAGE_REPORTS,
     REVIEWER: [name for name in PAGE_REPORTS if name not in ("Locked pages", "Searches")],
-    COORDINATOR: [REQUESTS],
+    COORDINATOR: ["Guide impact", REQUESTS],
     ADMINISTRATOR: list(REPORTS),
 }
 # Not in their menu (Wagtail offers Site history to those who work on pages), but Wagtail opens it at
