@@ -6,11 +6,16 @@ text unless staff have edited them.
 
 The privacy notice says only what this software does with the details; it makes no claim about
 the clinic itself. The clinic must have its legal notice checked (docs/consultations.md) and replace this text.
+
+Where the site has its Spanish home page, both pages are also made in Spanish ("Aviso de
+privacidad"), as translations of the English ones: the same words, sentence for sentence, so the
+Spanish notice says what the English one says and nothing more.
 """
 
 from django.apps import apps as django_apps
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
+from lmi_site.language import SPANISH
 from pages.seeding import paragraphs_html
 
 from .models import ClinicContactSettings, ConsultationRequestPage, PrivacyNoticePage
@@ -94,6 +99,86 @@ PRIVACY_PAGE = {
 }
 
 
+CONSULTATION_PAGE_ES = {
+    "slug": "consulta",
+    "title": "Solicitar una consulta",
+    "summary": "Pida a la clínica una consulta sobre un tratamiento. Un coordinador de pacientes se pondrá en "
+    "contacto con usted.",
+    "introduction": paragraphs_html(
+        [
+            "Díganos cómo comunicarnos con usted y sobre qué tratamiento le gustaría saber más. "
+            "Un coordinador de pacientes se pondrá en contacto con usted para programar una consulta.",
+        ]
+    ),
+}
+
+PRIVACY_SECTIONS_ES = [
+    (
+        "Qué datos guardamos",
+        [
+            "Cuando envía el formulario de solicitud de consulta, guardamos lo que escribe en él: su nombre, su "
+            "correo electrónico, su número de teléfono si lo da, el país donde vive, cómo y en qué idioma "
+            "prefiere que nos comuniquemos con usted, el tratamiento que le interesa, su mensaje si escribe uno, "
+            "el momento en que aceptó este aviso y, si llegó al formulario desde un enlace en una de nuestras "
+            "guías, cuál guía fue.",
+            "El formulario no pide sus antecedentes médicos, y le pedimos que no los envíe.",
+        ],
+    ),
+    (
+        "Para qué",
+        ["Usamos estos datos solo para comunicarnos con usted sobre una consulta, de la manera que pidió."],
+    ),
+    (
+        "Quién puede verlos",
+        [
+            "Solo los coordinadores de pacientes de la clínica y los administradores del sitio pueden ver su "
+            "solicitud. Cada vez que uno de ellos la ve en la lista de solicitudes, la abre o la exporta, el sitio "
+            "registra quién lo hizo y cuándo. "
+            "El correo que avisa a los coordinadores de que ha llegado una solicitud no contiene sus datos.",
+        ],
+    ),
+    (
+        "Cuánto tiempo los conservamos",
+        [
+            "Una vez cerrada su solicitud, se borra automáticamente después del número de meses que la clínica ha "
+            "fijado. Las copias de seguridad de la base de datos del sitio también la contienen hasta que esas "
+            "copias se borran.",
+        ],
+    ),
+    (
+        "Cómo pedir que se borren sus datos",
+        [
+            "Puede pedir a la clínica en cualquier momento que borre sus datos. Un coordinador puede entonces borrar "
+            "todas las solicitudes enviadas desde su correo electrónico. Cómo comunicarse con la clínica se indica "
+            "más abajo, en «Quién es responsable de sus datos».",
+        ],
+    ),
+    (
+        "Qué contamos cuando lee una guía",
+        [
+            "Para saber si cada guía ayuda, el sitio cuenta cómo se lee: cada vez que se muestra una guía, cuántos "
+            "lectores distintos tuvo ese día y, si su navegador ejecuta JavaScript, si usted llegó hasta el final "
+            "de la guía. De su lectura, solo se guardan los totales de cada día para cada guía. No se cuentan los "
+            "buscadores ni otros programas. Si responde «¿Le fue útil esta guía?», su respuesta (y su comentario, "
+            "si escribe uno) se guarda con la guía y la hora, sin nada sobre quién es usted.",
+            "Para contar a cada lector una sola vez al día sin una cookie, el sitio calcula un código a partir de "
+            "su dirección de internet, el nombre y la versión de su navegador, y la guía, usando un secreto que se "
+            "cambia cada día y nunca se guarda. El código se olvida al final del día, y su dirección y su navegador "
+            "no se anotan en ningún lugar. No se instala ninguna cookie ni se guarda nada en su dispositivo para "
+            "esto.",
+        ],
+    ),
+]
+
+PRIVACY_PAGE_ES = {
+    "slug": "aviso-de-privacidad",
+    "title": "Aviso de privacidad",
+    "summary": "Qué hace este sitio con los datos que usted envía en una solicitud de consulta, y qué cuenta "
+    "cuando usted lee una guía.",
+    "body": "".join(f"<h2>{heading}</h2>{paragraphs_html(texts)}" for heading, texts in PRIVACY_SECTIONS_ES),
+}
+
+
 def seed_consultation_pages(seeder, home):
     """Called inside the seeder's transaction, after the home page exists."""
     setup_patient_coordinators(django_apps)
@@ -101,10 +186,14 @@ def seed_consultation_pages(seeder, home):
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None and not ClinicContactSettings.objects.filter(site=site).exists():
         ClinicContactSettings.objects.create(site=site)
-    for model, fields, what in (
-        (ConsultationRequestPage, CONSULTATION_PAGE, "Consultation request page"),
-        (PrivacyNoticePage, PRIVACY_PAGE, "Privacy notice page"),
+    spanish = Locale.objects.filter(language_code=SPANISH).first()
+    in_spanish = spanish is not None and home.get_translation_or_none(spanish) is not None
+    for model, fields, spanish_fields, what in (
+        (ConsultationRequestPage, CONSULTATION_PAGE, CONSULTATION_PAGE_ES, "Consultation request page"),
+        (PrivacyNoticePage, PRIVACY_PAGE, PRIVACY_PAGE_ES, "Privacy notice page"),
     ):
         fields = dict(fields)
         slug = fields.pop("slug")
-        seeder.page(home, model, slug, fields, what)
+        page = seeder.page(home, model, slug, fields, what)
+        if in_spanish:
+            seeder.translation(page, SPANISH, spanish_fields, f"{what} (Spanish)")

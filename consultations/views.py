@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from wagtail.models import Site
 
 from lmi_site.keeping import until_content_changes
@@ -21,21 +21,28 @@ from pages.models import GuidePage
 
 from . import notifications, protection
 from .forms import NOT_SURE, ConsultationRequestForm
-from .models.contact import contact_settings
+from .models.contact import DEFAULT_CONFIRMATION, contact_settings
 from .models.request import ConsultationRequest
 
 logger = logging.getLogger(__name__)
 
-SEND = "“Send request”"
 REFUSALS = {
-    "missing": f"Something went wrong with this form, so your request was not sent. Your details are still "
-    f"here: please check them and press {SEND} again.",
-    "too-old": f"This form was open for a long time, so for your safety your request was not sent. Your details "
-    f"are still here: please check them and press {SEND} again.",
-    "too-fast": f"Your request was sent very quickly after the form opened, so it was held back in case it came "
-    f"from a computer program. Your details are still here: please press {SEND} again.",
-    "rate": "Several requests have been sent from your connection in the last hour, so this one was not sent. "
-    "Please try again in an hour.",
+    "missing": gettext_lazy(
+        "Something went wrong with this form, so your request was not sent. Your details are still "
+        "here: please check them and press “Send request” again."
+    ),
+    "too-old": gettext_lazy(
+        "This form was open for a long time, so for your safety your request was not sent. Your details "
+        "are still here: please check them and press “Send request” again."
+    ),
+    "too-fast": gettext_lazy(
+        "Your request was sent very quickly after the form opened, so it was held back in case it came "
+        "from a computer program. Your details are still here: please press “Send request” again."
+    ),
+    "rate": gettext_lazy(
+        "Several requests have been sent from your connection in the last hour, so this one was not sent. "
+        "Please try again in an hour."
+    ),
     # The database could not store it (away, or not answering in time): nothing was stored.
     "unavailable": gettext_lazy("We could not send your request just now. Please try again in a few minutes."),
 }
@@ -44,16 +51,22 @@ DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 def published_treatments():
-    """(guide slug, therapy name) for each published guide, one per therapy, in the guides' order.
+    """(guide slug, therapy name) for each guide published in the page's language, one per
+    therapy, in the guides' order: a Spanish reader chooses among the Spanish guides' therapies.
 
     Kept until content changes, so the form can come back with a patient's answers while the
     database is away (_could_not_store)."""
-    return until_content_changes("consultation-treatments", _treatments_from_database)
+    language = get_language()
+    return until_content_changes(f"consultation-treatments:{language}", lambda: _treatments_from_database(language))
 
 
-def _treatments_from_database():
+def _guides_in(language):
+    return GuidePage.objects.live().public().filter(locale__language_code=language)
+
+
+def _treatments_from_database(language):
     treatments, names = [], set()
-    for slug, name in GuidePage.objects.live().public().order_by("path").values_list("slug", "therapy_name"):
+    for slug, name in _guides_in(language).order_by("path").values_list("slug", "therapy_name"):
         if name and name not in names:
             names.add(name)
             treatments.append((slug, name))
@@ -65,7 +78,9 @@ def serve_consultation_page(page, request, sent=False):
         if request.method == "POST":
             return HttpResponseRedirect(page.get_url(request) + "sent/", status=303)
         contact = contact_settings(Site.find_for_request(request))
-        response = _render(page, request, "consultations/consultation_request_sent.html", contact=contact)
+        response = _render(
+            page, request, "consultations/consultation_request_sent.html", **_confirmation(contact.confirmation_message)
+        )
     elif request.method == "POST":
         response = _receive(page, request)
     else:
@@ -82,6 +97,15 @@ def serve_consultation_page(page, request, sent=False):
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
     return response
+
+
+def _confirmation(message):
+    """What happens next, as the clinic's settings say it. Our own default wording is in the page's
+    language; words the clinic wrote itself are kept in English only (settings are not translated),
+    so the page marks them as English."""
+    if message == DEFAULT_CONFIRMATION:
+        return {"confirmation": gettext(DEFAULT_CONFIRMATION), "confirmation_in_english": False}
+    return {"confirmation": message, "confirmation_in_english": True}
 
 
 def _render(page, request, template, **extra):

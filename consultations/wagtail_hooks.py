@@ -163,6 +163,8 @@ class ConsultationRequestViewSet(SnippetViewSet):
         "full_name",
         Column("received_at", label=in_time_zone("Received"), sort_key="received_at"),
         "treatment",
+        # Which language to answer in, at a glance: requests from the Spanish pages ask for Spanish.
+        "preferred_language",
         "status",
         "assigned_to",
     ]

@@ -58,10 +58,10 @@ def remind(guide):
         return Reminder(guide, "", False, f"{who} has no linked account with an email address.")
     edit_url = f"{settings.WAGTAILADMIN_BASE_URL}/admin/pages/{guide.pk}/edit/"
     sent = send_mail(
-        subject=f"Medical review overdue: {guide.title}",
+        subject=f"Medical review overdue: {guide.title} ({guide.language})",
         message=(
             f"Dear {guide.reviewed_by.name},\n\n"
-            f"The guide “{guide.title}” was last reviewed on {human_date(guide.last_reviewed)} "
+            f"The guide “{guide.title}”, in {guide.language}, was last reviewed on {human_date(guide.last_reviewed)} "
             f"and was due for review on {human_date(guide.next_due)}.\n\n"
             f"{what_to_do(guide, user)}\n{edit_url}\n"
         ),

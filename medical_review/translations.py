@@ -12,6 +12,7 @@ the "check_translation_publish" hook, whether a version of a translated guide ma
 
 import json
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision, TaskState
@@ -122,3 +123,35 @@ def guide_published(sender, instance, revision=None, **kwargs):
 
 def connect_signals():
     page_published.connect(guide_published, dispatch_uid="medical-review-translations-behind")
+
+
+def english_changes_url(guide):
+    """The admin's comparison of the English guide as the translation last followed it (when it
+    was last synced from the English, or made) with the English guide as published now; "" when
+    the translation is not behind or there is nothing to compare."""
+    if guide.english_changed_at is None or not guide.is_translation():
+        return ""
+    from django.urls import reverse
+    from wagtail_localize.models import TranslationSource
+
+    english = GuidePage.objects.filter(
+        translation_key=guide.translation_key, locale__language_code=settings.LANGUAGE_CODE
+    ).first()
+    if english is None or english.live_revision_id is None:
+        return ""
+    source = TranslationSource.objects.filter(object_id=guide.translation_key, locale=english.locale).first()
+    if source is not None:
+        followed_at = source.last_updated_at
+    else:
+        first = Revision.page_revisions.filter(object_id=str(guide.pk)).order_by("created_at").first()
+        followed_at = first.created_at if first else guide.english_changed_at
+    then = (
+        PageLogEntry.objects.filter(page=english, action="wagtail.publish", timestamp__lte=followed_at)
+        .exclude(revision=None)
+        .order_by("-timestamp", "-pk")
+        .values_list("revision_id", flat=True)
+        .first()
+    )
+    if then is None or then == english.live_revision_id:
+        return ""
+    return reverse("wagtailadmin_pages:revisions_compare", args=[english.pk, then, "live"])

@@ -2,8 +2,11 @@
 
 import datetime
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.components import Component
@@ -17,10 +20,11 @@ from medical_review.review import (
     can_see_review_dates,
     check_mark_reviewed,
     guides_due,
+    guides_with_review_dates,
     human_date,
 )
 from medical_review.translation_views import submit_translation_buttons, submit_translation_view
-from medical_review.translations import translation_publish_refusal
+from medical_review.translations import english_changes_url, translation_publish_refusal
 from medical_review.views import GuideReviewReportView, mark_reviewed_view
 from medical_review.workflow_views import GuidePageViewSet
 from pages.models.guide import TRANSLATION_PUBLISH_HOOK
@@ -115,7 +119,34 @@ class ReviewsDuePanel(Component):
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         context["guides"] = guides_due()
+        # Translations whose English guide changed since: each with what changed in English.
+        behind = [guide for guide in guides_with_review_dates() if guide.english_changed_at is not None]
+        for guide in behind:
+            guide.english_changes_url = english_changes_url(guide)
+            guide.english_changed_on = timezone.localdate(guide.english_changed_at)
+        context["behind"] = behind
         return context
+
+
+@hooks.register("before_edit_page")
+def warn_translation_behind(request, page):
+    """Opening a translation whose English guide changed since says so, with what changed."""
+    guide = page.specific_deferred
+    if request.method != "GET" or getattr(guide, "english_changed_at", None) is None:
+        return
+    changed = human_date(timezone.localdate(guide.english_changed_at))
+    url = english_changes_url(guide)
+    link = format_html(' <a href="{}">See what changed in English</a>.', url) if url else ""
+    messages.warning(
+        request,
+        format_html(
+            "This translation is behind its English guide, which changed on {}. Sync it from the English "
+            "guide (“Sync translated pages” on the English guide), translate the changes and submit it to "
+            "Medical review again.{}",
+            changed,
+            link,
+        ),
+    )
 
 
 @hooks.register("construct_homepage_panels")

@@ -4,15 +4,17 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query
 
-from searches.models import SearchWithoutResults
+from searches.models import SearchCount, SearchWithoutResults
 
 
-def record_search(terms, found_anything):
-    """Count one search for `terms` (the words searched for, as the search backend got them)."""
+def record_search(terms, found_anything, locale):
+    """Count one search for `terms` (the words searched for, as the search backend got them) in
+    the language of `locale`."""
     query = Query.get(terms)
     query.add_hit()
-    if not found_anything:
-        today = timezone.localdate()
-        counted, _ = SearchWithoutResults.objects.get_or_create(query=query, date=today)
-        SearchWithoutResults.objects.filter(pk=counted.pk).update(hits=F("hits") + 1)
+    today = timezone.localdate()
+    counts = [SearchCount] if found_anything else [SearchCount, SearchWithoutResults]
+    for model in counts:
+        counted, _ = model.objects.get_or_create(query=query, locale=locale, date=today)
+        model.objects.filter(pk=counted.pk).update(hits=F("hits") + 1)
     return query

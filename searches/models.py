@@ -15,13 +15,47 @@ class SearchWithoutResults(models.Model):
     query = models.ForeignKey(
         "wagtailsearchpromotions.Query", on_delete=models.CASCADE, related_name="days_without_results"
     )
+    # The language searched in (/search/ or /es/search/): "cancer" found nothing in Spanish says
+    # something else than in English.
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", on_delete=models.PROTECT, related_name="+", verbose_name="language"
+    )
     date = models.DateField()
     hits = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "search without results"
         verbose_name_plural = "searches without results"
-        constraints = [models.UniqueConstraint(fields=["query", "date"], name="one_count_per_term_and_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["query", "locale", "date"], name="one_count_per_term_language_and_day")
+        ]
+
+    def __str__(self):
+        return f"{self.query} on {self.date}: {self.hits}"
+
+
+class SearchCount(models.Model):
+    """How many times a day a term was searched for in one language.
+
+    Wagtail's QueryDailyHits (kept too: its promotions and reports read it) counts a term over
+    every language; the clinic's report tells the languages apart. A term and a count, never
+    who searched.
+    """
+
+    query = models.ForeignKey("wagtailsearchpromotions.Query", on_delete=models.CASCADE, related_name="+")
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", on_delete=models.PROTECT, related_name="+", verbose_name="language"
+    )
+    date = models.DateField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "search count"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["query", "locale", "date"], name="one_search_count_per_term_language_and_day"
+            )
+        ]
 
     def __str__(self):
         return f"{self.query} on {self.date}: {self.hits}"

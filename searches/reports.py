@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import QueryDailyHits
 
-from searches.models import SearchWithoutResults, Synonym
+from searches.models import SearchCount, SearchWithoutResults, Synonym
 
 VIEW_PERMISSION = "searches.view_searchwithoutresults"
 ADD_SYNONYM_PERMISSION = "searches.add_synonym"
@@ -33,10 +34,16 @@ def terms_in_month(model, month):
     next_month = (month + datetime.timedelta(days=32)).replace(day=1)
     return (
         model.objects.filter(date__gte=month, date__lt=next_month)
-        .values("query__query_string")
+        .values("query__query_string", "locale__language_code")
         .annotate(searches=Sum("hits"))
-        .order_by("-searches", "query__query_string")[:TERMS_SHOWN]
+        .order_by("-searches", "query__query_string", "locale__language_code")[:TERMS_SHOWN]
     )
+
+
+def with_language(rows):
+    """Each row with its language's name ("English", "Español"), as the language link names it."""
+    names = dict(settings.WAGTAIL_CONTENT_LANGUAGES)
+    return [{**row, "language": names.get(row["locale__language_code"], row["locale__language_code"])} for row in rows]
 
 
 def with_synonyms(rows):
@@ -72,8 +79,8 @@ def searches_report(request):
         "months": months,
         "month": month,
         "error": error,
-        "frequent": terms_in_month(QueryDailyHits, month),
-        "without_results": with_synonyms(terms_in_month(SearchWithoutResults, month)),
+        "frequent": with_language(terms_in_month(SearchCount, month)),
+        "without_results": with_synonyms(with_language(terms_in_month(SearchWithoutResults, month))),
         # Those who keep synonyms (Moderators) add one for a term that found nothing, from its row.
         "add_synonym_url": reverse("search_synonyms:add") if request.user.has_perm(ADD_SYNONYM_PERMISSION) else "",
         "terms_shown": TERMS_SHOWN,

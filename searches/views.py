@@ -101,7 +101,7 @@ def search(request):
         # One search counted once, not again for each page of its results; the words and the
         # day only (searches/counting.py), never who searched.
         if "page" not in request.GET:
-            record_search(terms, found_anything=bool(answers))
+            record_search(terms, found_anything=bool(answers), locale=locale)
 
     page = Paginator(answers, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {

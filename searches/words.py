@@ -6,7 +6,7 @@ backend is asked for guides with every concept (searches/synonyms.py); this modu
 concepts in a guide's text, to choose the passage shown and mark the words in it.
 
 The few rules that depend on the language (words too common to search for, a word's endings) are
-kept per language code, English today; a language without rules here is searched word for word.
+kept per language code, English and Spanish; a language without rules here is searched word for word.
 """
 
 import re
@@ -24,7 +24,17 @@ STOP_WORDS = {
         should so some than that the their them then there these they this those to up us was we were
         what when where which who why will with would you your""".split()
     ),
+    # Articles, prepositions, pronouns and the commonest verbs' forms: "¿qué son las células NK?"
+    # is a search for "células NK". Typed with or without accents ("que", "qué").
+    "es": frozenset(
+        """a al algo algun alguna algunas alguno algunos ante antes como cómo con contra cual cuál cuales
+        cuáles cuando cuándo de del desde donde dónde durante e el él ella ellas ellos en entre era es esa
+        esas ese eso esos esta está estas este esto estos fue ha han hay la las le les lo los mas más me mi
+        mis muy ni no nos o os otra otro para pero poco por porque que qué se sea ser si sí sin sobre son su
+        sus también te tiene tienen tu tus u un una uno unos unas usted ustedes y ya yo""".split()
+    ),
 }
+VOWELS = "aeiouáéíóú"
 
 
 def language_of(locale):
@@ -47,6 +57,15 @@ def stem(word, language):
         for ending in ("ies", "s", "y"):
             if word.endswith(ending) and not word.endswith("ss"):
                 return word[: -len(ending)]
+    if language == "es" and len(word) > 4:
+        # Plural, then gender: "células" and "célula" become "célul", "mayores" "mayor",
+        # "médicos" and "médica" "médic".
+        if word.endswith("es") and len(word) > 5 and word[-3] not in VOWELS:
+            word = word[:-2]
+        elif word.endswith("s"):
+            word = word[:-1]
+        if len(word) > 4 and word[-1] in "aeo":
+            word = word[:-1]
     return word
 
 

@@ -75,7 +75,8 @@ def test_seeding_again_changes_and_duplicates_nothing():
     output = run_seed()
     assert snapshot() == before
     assert "created" not in output and "updated" not in output
-    assert output.count("unchanged") == 10  # with the consultation and privacy pages, and the Spanish two
+    # With the consultation and privacy pages, the Spanish home and index, and the Spanish form and notice.
+    assert output.count("unchanged") == 12
 
 
 @pytest.mark.django_db

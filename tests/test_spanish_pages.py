@@ -166,7 +166,19 @@ def test_not_found_and_outage_pages_under_es_are_spanish(client, seeded):
             assert soup.select_one(".site-header__name")["href"] == "/es/"
 
 
-@pytest.mark.parametrize("url", ["/es/", "/es/guias/", SPANISH_GUIDE_URL, "/es/search/?q=nk", "/es/no-existe/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/es/",
+        "/es/guias/",
+        SPANISH_GUIDE_URL,
+        "/es/search/?q=nk",
+        "/es/no-existe/",
+        "/es/consulta/",
+        "/es/consulta/sent/",
+        "/es/aviso-de-privacidad/",
+    ],
+)
 def test_no_english_interface_words_are_left_on_spanish_pages(client, spanish_guide, url):
     soup = BeautifulSoup(client.get(url).content, "html.parser")
     for element in soup.select("[lang^=en]"):  # what is labelled as English may be English

@@ -86,3 +86,59 @@ def test_a_translator_submits_a_whole_translation_to_medical_review_and_nothing_
     assert spanish.current_workflow_state is not None
     assert spanish.get_latest_revision_as_object().title == TEST_TITLE
     assert not spanish.live and client.get("/es/guias/nk-cell-therapy/").status_code == 404
+
+
+def test_a_translator_downloads_the_po_file_and_uploads_it_translated_then_submits_it(
+    make_staff, english, spanish_translation
+):
+    """For a professional translator's tools: wagtail-localize's PO file, out and back in."""
+    import polib
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from medical_review.untranslated import untranslated_strings
+
+    _user, translator = make_staff("Translators")
+    download = translator.get(reverse("wagtail_localize:download_pofile", args=[spanish_translation.id]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith("-es.po")
+    po = polib.pofile(download.content.decode())
+    assert english.title in [entry.msgid for entry in po]
+    assert po.percent_translated() == 0
+
+    for entry in po:  # a test's stand-in for the translator's work, never the clinic's words
+        entry.msgstr = TEST_TITLE if entry.msgid == english.title else f"[es] {entry.msgid}"
+    upload = translator.post(
+        reverse("wagtail_localize:upload_pofile", args=[spanish_translation.id]),
+        {"file": SimpleUploadedFile("guide-es.po", str(po).encode()), "next": "/admin/"},
+    )
+    assert upload.status_code == 302
+    spanish = english.get_translation(spanish_translation.target_locale)
+    left, total = untranslated_strings(spanish)
+    assert total > 0 and left == 0
+    assert translator.post(f"/admin/guides/{spanish.id}/submit-translation/").status_code == 302
+    spanish = GuidePage.objects.get(pk=spanish.pk)
+    assert spanish.current_workflow_state is not None
+    assert spanish.get_latest_revision_as_object().title == TEST_TITLE
+    assert not spanish.live
+
+
+def test_a_po_file_for_another_translation_is_refused(make_staff, english, spanish_translation):
+    import polib
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    _user, translator = make_staff("Translators")
+    po = polib.pofile(
+        translator.get(reverse("wagtail_localize:download_pofile", args=[spanish_translation.id])).content.decode()
+    )
+    po.metadata["X-WagtailLocalize-TranslationID"] = "00000000-0000-0000-0000-000000000000"
+    for entry in po:
+        entry.msgstr = f"[es] {entry.msgid}"
+    response = translator.post(
+        reverse("wagtail_localize:upload_pofile", args=[spanish_translation.id]),
+        {"file": SimpleUploadedFile("guide-es.po", str(po).encode()), "next": "/admin/"},
+        follow=True,
+    )
+    assert "Cannot import PO file that was created for a different translation." in response.content.decode()
+    assert not StringTranslation.objects.exists()

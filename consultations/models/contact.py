@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 # Promises no time: how soon the clinic answers is the clinic's to say, in the settings.
+# Spanish readers get it in Spanish (locale/es) while the clinic keeps this wording.
 DEFAULT_CONFIRMATION = (
     "Thank you. Your request has reached the clinic's patient coordinators. "
     "One of them will contact you in the way you asked."

@@ -347,7 +347,7 @@ def test_the_privacy_notice_is_seeded_plainly_and_editable(client, seeded):
         "What we count when you read a guide",
         "Who is responsible for your details",
     ]
-    page = PrivacyNoticePage.objects.get()
+    page = PrivacyNoticePage.objects.get(slug="privacy")
     page.body = "<h2>Aviso de privacidad</h2><p>Texto legal.</p><script>alert(1)</script>"
     page.save_revision().publish()
     html = client.get("/privacy/").content.decode()
@@ -358,11 +358,11 @@ def test_a_staff_edit_of_the_privacy_notice_is_kept_when_seeding_again(seeded, d
     from consultations.models import PrivacyNoticePage
     from pages.seeding import seed
 
-    page = PrivacyNoticePage.objects.get()
+    page = PrivacyNoticePage.objects.get(slug="privacy")
     page.body = "<p>The clinic's own legal text.</p>"
     page.save_revision(user=django_user_model.objects.create_user("legal", "l@clinic.test", "x")).publish()
     seed()
-    assert PrivacyNoticePage.objects.get().body == "<p>The clinic's own legal text.</p>"
+    assert PrivacyNoticePage.objects.get(slug="privacy").body == "<p>The clinic's own legal text.</p>"
 
 
 def test_the_privacy_notice_names_who_is_responsible_from_the_settings_and_points_at_nothing_missing(client, seeded):

@@ -278,7 +278,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Longevity Medical Institute patient guides"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, each language read in its own words on PostgreSQL (searches/backend.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "searches.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 # No Gravatar: editors' email addresses are not sent to another site, and the admin's policy stays 'self'.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -150,13 +150,25 @@ def test_review_status_exits_1_when_overdue_and_emails_the_reviewer(make_staff, 
     assert error.value.returncode == 1
     assert "guides are overdue for medical review" in str(error.value)
     lines = out.getvalue().splitlines()
-    assert lines[0].split() == ["Guide", "Last", "reviewed", "Next", "review", "due", "Medical", "reviewer", "Status"]
+    assert lines[0].split() == [
+        "Guide",
+        "Language",
+        "Last",
+        "reviewed",
+        "Next",
+        "review",
+        "due",
+        "Medical",
+        "reviewer",
+        "Status",
+    ]
     assert lines[1].startswith(overdue.title) and lines[1].endswith("Overdue")
+    assert lines[1].split()[len(overdue.title.split())] == "English"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["fp@clinic.test"]
-    assert message.subject == f"Medical review overdue: {overdue.title}"
-    assert "was last reviewed on 15 January 2020" in message.body
+    assert message.subject == f"Medical review overdue: {overdue.title} (English)"
+    assert f"The guide “{overdue.title}”, in English, was last reviewed on 15 January 2020" in message.body
     assert f"/admin/pages/{overdue.id}/edit/" in message.body
     assert "choose “Mark as reviewed” in the admin" in message.body
 
@@ -238,7 +250,7 @@ def test_a_moderator_sends_review_reminders_from_the_report(moderator_client, ma
     assert done.redirect_chain[-1][0] == "/admin/reports/medical-review/"
     assert f'Emailed Dr. Félix Porras, MD about "{overdue.title}".' in page_text(done)
     assert [message.to for message in mail.outbox] == [["fp@clinic.test"]]
-    assert mail.outbox[0].subject == f"Medical review overdue: {overdue.title}"
+    assert mail.outbox[0].subject == f"Medical review overdue: {overdue.title} (English)"
 
 
 def test_a_reminder_that_cannot_be_sent_says_why_in_the_admin(moderator_client, guides):

@@ -4,14 +4,16 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits, SearchPromotion
+from wagtail.models import Locale
 
 from pages.models import GuidePage
-from searches.models import SearchWithoutResults
+from searches.models import SearchCount, SearchWithoutResults
 from tests.support import normalise
 
 
@@ -47,7 +49,14 @@ def test_the_search_page_stays_uncached_and_sets_no_cookie(client, guide):
         assert not response.cookies
     # What is kept: the words, a day and counts; nothing that could say who searched.
     assert {field.name for field in Query._meta.get_fields()} >= {"query_string"}
-    assert {field.name for field in SearchWithoutResults._meta.get_fields()} == {"id", "query", "date", "hits"}
+    assert {field.name for field in SearchWithoutResults._meta.get_fields()} == {
+        "id",
+        "query",
+        "locale",
+        "date",
+        "hits",
+    }
+    assert {field.name for field in SearchCount._meta.get_fields()} == {"id", "query", "locale", "date", "hits"}
     assert {field.name for field in QueryDailyHits._meta.get_fields()} == {"id", "query", "date", "hits"}
     stored = " ".join(str(value) for row in QueryDailyHits.objects.values() for value in row.values())
     assert "198.51.100.7" not in stored and "Phone" not in stored
@@ -79,11 +88,13 @@ def test_a_promoted_guide_is_found_for_a_term_that_finds_nothing_else(client, gu
 # --- the "Searches" report and who sees it --------------------------------------------------------
 
 
-def count(term, day, hits, found=True):
+def count(term, day, hits, found=True, language=settings.LANGUAGE_CODE):
     query = Query.get(term)
+    locale, _ = Locale.objects.get_or_create(language_code=language)
     QueryDailyHits.objects.create(query=query, date=day, hits=hits)
+    SearchCount.objects.create(query=query, locale=locale, date=day, hits=hits)
     if not found:
-        SearchWithoutResults.objects.create(query=query, date=day, hits=hits)
+        SearchWithoutResults.objects.create(query=query, locale=locale, date=day, hits=hits)
 
 
 @pytest.fixture
@@ -104,12 +115,16 @@ def test_the_report_shows_frequent_terms_and_those_that_found_nothing_by_month(m
     response = client.get("/admin/reports/searches/?month=2026-10")
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
-    assert table(soup, "searches-frequent") == [["nk cells", "7"], ["side effects", "4"], ["dental implants", "3"]]
+    assert table(soup, "searches-frequent") == [
+        ["nk cells", "English", "7"],
+        ["side effects", "English", "4"],
+        ["dental implants", "English", "3"],
+    ]
     # Editors do not keep synonyms, so the synonyms column has no "Add a synonym" for them.
-    assert table(soup, "searches-without-results") == [["dental implants", "3", ""]]
+    assert table(soup, "searches-without-results") == [["dental implants", "English", "3", ""]]
     # The newest month by default; patients' words are shown as text.
     soup = BeautifulSoup(client.get("/admin/reports/searches/").content, "html.parser")
-    assert table(soup, "searches-without-results") == [["<b>price</b>", "1", ""]]
+    assert table(soup, "searches-without-results") == [["<b>price</b>", "English", "1", ""]]
     assert soup.select_one("#searches-without-results b") is None
     assert [normalise(a.get_text()) for a in soup.select("nav[aria-label=Months] a")] == ["October 2026"]
 
@@ -172,3 +187,28 @@ def test_searching_adds_nothing_to_any_cached_page(client, guide):
         assert after["X-Page-Cache"] == "hit", path
         assert after.content == before[path].content, path
         assert not after.cookies and not before[path].cookies
+
+
+def test_searches_are_counted_and_reported_per_language(client, seeded, make_staff):
+    for url in ("/search/?q=perforin", "/es/search/?q=perforin", "/es/search/?q=perforin", "/es/search/?q=cancer"):
+        client.get(url)
+    counts = {
+        (row.query.query_string, row.locale.language_code): row.hits
+        for row in SearchCount.objects.select_related("query", "locale")
+    }
+    assert counts == {("perforin", settings.LANGUAGE_CODE): 1, ("perforin", "es"): 2, ("cancer", "es"): 1}
+    # Nothing in Spanish yet: each Spanish search found nothing, and is counted as Spanish.
+    without = {
+        (row.query.query_string, row.locale.language_code): row.hits for row in SearchWithoutResults.objects.all()
+    }
+    assert without == {("perforin", "es"): 2, ("cancer", "es"): 1}
+
+    _, staff = make_staff("Editors")
+    soup = BeautifulSoup(staff.get("/admin/reports/searches/").content, "html.parser")
+    assert [cell.get_text() for cell in soup.select("#searches-frequent th")] == ["Term", "Language", "Searches"]
+    assert table(soup, "searches-frequent") == [
+        ["perforin", "Español", "2"],
+        ["cancer", "Español", "1"],
+        ["perforin", "English", "1"],
+    ]
+    assert table(soup, "searches-without-results") == [["perforin", "Español", "2", ""], ["cancer", "Español", "1", ""]]

@@ -128,13 +128,13 @@ def test_the_report_links_a_term_that_found_nothing_to_adding_its_synonym(client
 
     assert add_synonym(moderator, "dental implants", "infusion").status_code == 302
     (row,) = without_results_rows(moderator)
-    assert normalise(row.select("td")[2].get_text(" ")).startswith('Also finds "infusion".')
+    assert normalise(row.select("td")[3].get_text(" ")).startswith('Also finds "infusion".')
 
 
 def test_staff_who_do_not_keep_synonyms_see_the_terms_without_the_link(client, seeded, make_staff):
     search(client, "dental implants")
     _, editor = make_staff("Editors")
     (row,) = without_results_rows(editor)
-    assert [normalise(cell.get_text()) for cell in row.select("td")] == ["dental implants", "1", ""]
+    assert [normalise(cell.get_text()) for cell in row.select("td")] == ["dental implants", "English", "1", ""]
     assert row.select("a") == []
     assert SearchWithoutResults.objects.get().date == timezone.localdate()

@@ -19,9 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, notify, **options):
         guides = guides_with_review_dates()
-        rows = [("Guide", "Last reviewed", "Next review due", "Medical reviewer", "Status")]
+        # Each language's version of a guide is reviewed on its own, so each has its own row.
+        rows = [("Guide", "Language", "Last reviewed", "Next review due", "Medical reviewer", "Status")]
         rows += [
-            (g.title, human_date(g.last_reviewed), human_date(g.next_due), g.reviewer_name, g.status_label)
+            (g.title, g.language, human_date(g.last_reviewed), human_date(g.next_due), g.reviewer_name, g.status_label)
             for g in guides
         ]
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -39,6 +40,6 @@ class Command(BaseCommand):
     def notify(self, guide):
         reminder = remind(guide)
         if reminder.sent:
-            self.stdout.write(f"Emailed {reminder.email} about “{guide.title}”.")
+            self.stdout.write(f"Emailed {reminder.email} about “{guide.title}” ({guide.language}).")
         else:
-            self.stderr.write(f"Not emailed: “{guide.title}” — {reminder.reason}")
+            self.stderr.write(f"Not emailed: “{guide.title}” ({guide.language}) — {reminder.reason}")
