@@ -2,18 +2,15 @@ import pytest
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from pages.models import GuidePage, Person
-from tests.browser.staff import no_problems, sign_in, staff_member
+from pages.models import GuidePage
+from tests.browser.staff import medical_reviewer_linked_to_their_record, no_problems, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_medical_reviewer_marks_the_guide_reviewed_and_patients_see_today(site, chromium):
     # The groups come from a migration that the transactional test's flush removed; seed() remade them.
-    user = staff_member("porras", "Medical reviewers")
-    person = Person.objects.get(name="Dr. Félix Porras")
-    person.user = user
-    person.save()
+    medical_reviewer_linked_to_their_record()
     guide = GuidePage.objects.get()
 
     page = sign_in(chromium, site, "porras")

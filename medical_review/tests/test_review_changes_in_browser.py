@@ -4,18 +4,15 @@ import pytest
 
 from feedback.models import GuideFeedback
 from medical_review.review import mark_reviewed
-from pages.models import GuidePage, Person
-from tests.browser.staff import no_problems, sign_in, staff_member
+from pages.models import GuidePage
+from tests.browser.staff import medical_reviewer_linked_to_their_record, no_problems, sign_in
 from tests.browser.support import shot
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_reviewer_sees_the_changes_and_the_feedback_then_stamps(site, chromium):
-    user = staff_member("porras", "Medical reviewers")
-    person = Person.objects.get(name="Dr. Félix Porras")
-    person.user = user
-    person.save()
+    user = medical_reviewer_linked_to_their_record()
     guide = GuidePage.objects.get()
     mark_reviewed(guide, user)  # the previous review
     guide = GuidePage.objects.get()

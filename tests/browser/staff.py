@@ -40,6 +40,15 @@ def staff_member(username, group=None, superuser=False, first_name=""):
     return user
 
 
+def medical_reviewer_linked_to_their_record(username="porras", name="Dr. Félix Porras"):
+    """A Medical reviewer whose account is linked to their People record, as "Mark as reviewed" needs."""
+    from pages.models import Person
+
+    user = staff_member(username, "Medical reviewers")
+    Person.objects.filter(name=name).update(user=user)
+    return user
+
+
 def sign_in(browser, site, username, viewport=None, lands_on="/admin/"):
     """A new browser window, signed in to the admin through its sign-in form.
 
