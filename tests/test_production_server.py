@@ -10,7 +10,6 @@ and on PostgreSQL, a database that goes away and comes back.
 import http.client
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 from django.conf import settings
 
 from delivery.tests.test_frontend_cache import PurgeRecorder
+from tests.serving import make_serve
 from tests.support import GUIDE_URL
 from tests.throwaway import execute, on_postgresql, throwaway_database
 
@@ -115,34 +115,10 @@ def server(production_env, tmp_folder):
     tmp_path = tmp_folder
     env, name = production_env
     port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"PORT={port}"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     server = Server(port)
-    server.process, server.database, server.log, server.env = process, name, tmp_path / "serve.log", env
-    deadline = time.monotonic() + 240
-    while True:
-        try:
-            server.get("/static/none")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("make serve did not start:\n" + server.log.read_text())
-            time.sleep(0.3)
-    yield server
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    log.close()
+    with make_serve(env, port, tmp_path / "serve.log", lambda: server.get("/static/none")) as process:
+        server.process, server.database, server.log, server.env = process, name, tmp_path / "serve.log", env
+        yield server
 
 
 def assert_calm(body):

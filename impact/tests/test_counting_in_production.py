@@ -10,17 +10,15 @@ import gzip
 import http.client
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import redis
-from django.conf import settings
 
 from benchmarks.harness import PROJECT_DIR, AdminSession, free_port, redis_server, varnishd
 from impact.tests.support import CHROME, FIREFOX, GOOGLEBOT, SAFARI
+from tests.serving import make_serve
 from tests.support import GUIDE_URL
 from tests.throwaway import throwaway_database
 
@@ -91,25 +89,7 @@ def stack(tmp_path_factory):
             TRUSTED_PROXY_COUNT="1",
         )
         log_path = tmp_path / "serve.log"
-        log = log_path.open("w")
-        process = subprocess.Popen(
-            ["make", "--no-print-directory", "serve", f"PORT={port}"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 240
-            while True:
-                try:
-                    answered(port)
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("make serve did not start:\n" + log_path.read_text())
-                    time.sleep(0.3)
+        with make_serve(env, port, log_path, lambda: answered(port)):
             with varnishd(port, free_port(), tmp_path / "varnishd") as varnish:
                 stack = Stack(env, port, varnish, log_path, cache_server.url)
                 moderator = (
@@ -119,14 +99,6 @@ def stack(tmp_path_factory):
                 )
                 stack.manage("shell", "-c", moderator)
                 yield stack
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-            log.close()
 
 
 @pytest.fixture(scope="module")
