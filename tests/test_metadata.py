@@ -128,9 +128,11 @@ def test_sitemap_lists_every_public_page_with_lastmod(client, seeded):
         BASE + GUIDE_URL,
         BASE + "/consultation/",
         BASE + "/privacy/",
-        # The Spanish home page and list of guides (fixtures/site.yaml).
+        # The Spanish home page, list of guides, consultation form and privacy notice (fixtures/site.yaml).
         BASE + "/es/",
         BASE + "/es/guias/",
+        BASE + "/es/consulta/",
+        BASE + "/es/aviso-de-privacidad/",
     }
     assert locations[BASE + GUIDE_URL] == guide.last_published_at.date().isoformat()
 
