@@ -1,3 +1,4 @@
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -9,6 +10,14 @@ from django.core.cache import cache
 from django.db import connection
 
 from pages.seeding import seed
+
+
+def redis_for_test(number):
+    """A Redis database of one test module's own (each module that starts servers has its number).
+    TEST_REDIS_SERVER names another Redis server, so that a second run of the suite beside this one
+    (say, a check while a long series runs) touches none of its databases."""
+    return f"{os.environ.get('TEST_REDIS_SERVER', 'redis://127.0.0.1:6379').rstrip('/')}/{number}"
+
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SOURCE_TEXT = FIXTURES / "source" / "nk-cell-therapy-guide.txt"

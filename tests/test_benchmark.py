@@ -13,12 +13,12 @@ from django.conf import settings
 from benchmarks.bench import check_scenarios, count_path, scenarios, static_file_path
 from benchmarks.harness import collect_static, empty_redis, gunicorn, production_env
 from pages.seeding import seed
-from tests.support import database_url_for_other_processes
+from tests.support import database_url_for_other_processes, redis_for_test
 
 
 def test_each_benchmark_scenario_is_what_its_name_says(transactional_db, tmp_path):
     seed()
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/7"
+    redis_url = os.environ.get("REDIS_URL") or redis_for_test(7)
     empty_redis(redis_url)
     env = production_env(
         database_url_for_other_processes(tmp_path), redis_url, BENCHMARK_REFERENCE_VIEW="on", TRUSTED_PROXY_COUNT="1"

@@ -23,7 +23,7 @@ from django.conf import settings
 
 from delivery.tests.test_frontend_cache import PurgeRecorder
 from tests.serving import make_serve
-from tests.support import GUIDE_URL
+from tests.support import GUIDE_URL, redis_for_test
 from tests.throwaway import execute, on_postgresql, throwaway_database
 
 # The smallest PNG: one white pixel.
@@ -87,7 +87,7 @@ def caching_proxy():
 @pytest.fixture(scope="module")
 def production_env(tmp_folder, caching_proxy):
     tmp_path = tmp_folder
-    redis_url = "redis://127.0.0.1:6379/5"
+    redis_url = redis_for_test(5)
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from benchmarks.harness import AdminSession, collect_static, empty_redis, gunicorn, production_env
 from pages.models import GuidePage
 from pages.seeding import seed
-from tests.support import GUIDE_URL, database_url_for_other_processes
+from tests.support import GUIDE_URL, database_url_for_other_processes, redis_for_test
 
 PASSWORD = "a-long-scale-out-test-password"
 NEW_TITLE = "Published through the first instance"
@@ -46,7 +46,7 @@ def get(base, path=GUIDE_URL):
 
 
 def test_a_publish_through_one_instance_is_visible_through_the_other_at_once(shared_database_url):
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
+    redis_url = os.environ.get("REDIS_URL") or redis_for_test(6)
     empty_redis(redis_url)
     env = production_env(shared_database_url, redis_url)
     collect_static(env)

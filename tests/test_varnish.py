@@ -35,10 +35,10 @@ from benchmarks.harness import (
     varnishd_command,
 )
 from pages.seeding import seed
-from tests.support import GUIDE_URL, database_url_for_other_processes
+from tests.support import GUIDE_URL, database_url_for_other_processes, redis_for_test
 from tests.throwaway import throwaway_database
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = redis_for_test(14)
 PASSWORD = "a-long-varnish-test-password"
 # A member of the clinic's Moderators group, who publishes guides (pages/roles.py).
 EDITOR = "moderator"

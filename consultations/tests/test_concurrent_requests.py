@@ -18,13 +18,13 @@ from bs4 import BeautifulSoup
 from benchmarks.harness import PROJECT_DIR, AdminSession, collect_static, empty_redis, gunicorn, production_env
 from consultations import protection
 from pages.seeding import seed
-from tests.support import database_url_for_other_processes
+from tests.support import database_url_for_other_processes, redis_for_test
 
 FORM_URL = "/consultation/"
 SENT_URL = "/consultation/sent/"
 PATIENTS = 20
 # A Redis database of this test's own: the rate limit counts every visitor address in it.
-REDIS_URL = "redis://127.0.0.1:6379/9"
+REDIS_URL = redis_for_test(9)
 FIELDS = {
     "csrfmiddlewaretoken",
     "form_token",

@@ -15,7 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 from delivery import cache as cache_module
 from delivery.cache import GENERATION_KEY, _key, _store, page_cache, response_storable
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
-from tests.support import GUIDE_URL, visible_text
+from tests.support import GUIDE_URL, redis_for_test, visible_text
 
 
 def fetch(client, url=GUIDE_URL, **extra):
@@ -309,7 +309,7 @@ def test_a_page_that_carries_a_csrf_token_is_refused_even_if_the_reader_has_the_
 
 def test_redis_is_the_cache_when_redis_url_is_set():
     """A real round trip through the Redis server that CI and development machines run."""
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
+    redis_url = os.environ.get("REDIS_URL") or redis_for_test(6)
     code = (
         "import django; django.setup()\n"
         "from django.core.cache import caches\ncache = caches['default']\n"
