@@ -200,7 +200,9 @@ def guides_to_show(today=None):
             )
         )
     )
-    return list(GuidePage.objects.filter(Q(live=True) | Q(pk__in=with_figures)).order_by("path"))
+    return list(
+        GuidePage.objects.filter(Q(live=True) | Q(pk__in=with_figures)).select_related("locale").order_by("path")
+    )
 
 
 def month_so_far(today=None):

@@ -18,6 +18,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from feedback.reports import csv_cell
 from impact import charts, figures
 from impact.counting import flush
+from lmi_site.language import page_language_tag
 from pages.models import GuidePage
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,7 @@ class GuideImpactView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, Templat
     template_name = "impact/report.html"
     list_export = [
         "guide",
+        "language",
         "address",
         "period",
         "first_day",
@@ -158,6 +160,7 @@ class GuideImpactView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, Templat
     ]
     export_headings = {
         "guide": "Guide",
+        "language": "Language",
         "address": "Address",
         "period": "Period",
         "first_day": "First day",
@@ -213,6 +216,7 @@ class GuideImpactView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, Templat
                 rows.append(
                     {
                         "guide": item.guide.title,
+                        "language": _language(item.guide),
                         "address": item.guide.url or "",
                         "period": period.label,
                         "first_day": period.span.first,
@@ -234,6 +238,9 @@ class GuideImpactView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, Templat
         context["guides"] = [
             {
                 "guide": item.guide,
+                # Each language's guide has figures of its own; its title is in its language.
+                "language": _language(item.guide),
+                "lang": page_language_tag(item.guide.locale.language_code),
                 "can_edit": item.guide.permissions_for_user(self.request.user).can_edit(),
                 "address": item.guide.url,
                 "periods": item.periods,
@@ -248,6 +255,10 @@ class GuideImpactView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, Templat
         context["counting_began"] = figures.counting_began()
         context["measures"] = [name for name, *_ in MEASURES]
         return context
+
+
+def _language(guide):
+    return dict(settings.LANGUAGES).get(guide.locale.language_code, guide.locale.language_code)
 
 
 def _blank(value):

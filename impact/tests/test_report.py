@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from impact.models import DailyFigures
+from impact.tests.support import periods_table
 from pages.models import Person
 from tests.support import normalise
 
@@ -165,8 +166,8 @@ def test_the_spreadsheets_hold_the_reports_figures(make_staff, guide, known_figu
 
     workbook = load_workbook(io.BytesIO(client.get(f"{report_of(guide)}?export=xlsx").getvalue()))
     sheet = list(workbook.active.values)
-    assert sheet[0][:6] == ("Guide", "Address", "Period", "First day", "Last day", "Views")
-    assert sheet[1][2] == "Last 30 days" and sheet[1][5] == 30 and sheet[2][5] == 7
+    assert sheet[0][:7] == ("Guide", "Language", "Address", "Period", "First day", "Last day", "Views")
+    assert sheet[1][1] == "English" and sheet[1][3] == "Last 30 days" and sheet[1][6] == 30 and sheet[2][6] == 7
 
 
 def test_a_guides_title_that_a_spreadsheet_would_run_stays_words(make_staff, guide):
@@ -262,3 +263,30 @@ def test_the_days_are_the_clinics_whatever_zone_a_member_of_staff_chose(make_sta
     rows = list(csv.DictReader(io.StringIO(b"".join(client.get(f"{REPORT}?export=csv").streaming_content).decode())))
     assert rows[0]["Last day"] == clinic_today.isoformat()
     assert rows[0]["Views"] == "4"
+
+
+def test_a_spanish_guide_has_figures_of_its_own_named_with_its_language(make_staff, guide):
+    from tests.translations import TEST_TITLE, publish_in_spanish
+
+    spanish = publish_in_spanish(guide)
+    today = timezone.localdate()
+    DailyFigures.objects.create(guide=spanish, date=today, views=4, readers=3, reached_end=1)
+    _, client = make_staff("Medical reviewers")
+    soup = BeautifulSoup(client.get(REPORT).content, "html.parser")
+    sections = {normalise(s.h2.get_text()): s for s in soup.select("section.impact-guide")}
+    assert set(sections) == {guide.title, TEST_TITLE}
+    # Its title is marked as Spanish for screen readers; the address line names the language.
+    assert sections[TEST_TITLE].h2.select_one("[lang]")["lang"] == "es-MX"
+    assert sections[guide.title].h2.select_one("[lang]")["lang"] == "en-US"
+    assert normalise(sections[TEST_TITLE].select_one(".impact-guide__address").get_text()).startswith(
+        "Español · /es/guias/"
+    )
+    spanish_views = periods_table(str(soup), TEST_TITLE)["Views"]["Last 30 days"]
+    assert (
+        spanish_views.startswith("4")
+        and periods_table(str(soup), guide.title)["Views"]["Last 30 days"] != spanish_views
+    )
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get(f"{REPORT}?export=csv").streaming_content).decode())))
+    languages = {(row["Guide"], row["Language"]) for row in rows}
+    assert languages == {(guide.title, "English"), (TEST_TITLE, "Español")}
