@@ -13,8 +13,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from tests.browser.support import shot
-
 PASSWORD = "a-long-browser-password"
 # Screenshots of the editor for docs/editing.md ("Editing guides"). They are retaken there only when
 # asked (`make screenshots`), so that a test run leaves the checkout as it found it; otherwise they
@@ -22,12 +20,20 @@ PASSWORD = "a-long-browser-password"
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def docs_shot(page, name):
-    """A screenshot that docs/editing.md shows, in docs/screenshots/ when RETAKE_DOCS_SCREENSHOTS=1."""
+def docs_shot(page, name, down_to=None):
+    """A screenshot that the docs show, in docs/screenshots/ when RETAKE_DOCS_SCREENSHOTS=1 (else
+    with the run's media). `down_to`, a locator: the shot ends a little below it."""
+    clip = None
+    if down_to is not None:
+        page.evaluate("() => window.scrollTo(0, 0)")
+        box = down_to.bounding_box()
+        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": box["y"] + box["height"] + 16}
     if os.environ.get("RETAKE_DOCS_SCREENSHOTS") == "1":
-        page.screenshot(path=DOCS_SCREENSHOTS / f"{name}.png")
+        page.screenshot(path=DOCS_SCREENSHOTS / f"{name}.png", clip=clip)
     else:
-        shot(page, name)
+        folder = Path(settings.MEDIA_ROOT) / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"{name}.png", clip=clip)
 
 
 def staff_member(username, group=None, superuser=False, first_name=""):

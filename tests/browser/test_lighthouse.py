@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from pages.models import GuidePage
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS
 from tests.test_images import SECOND_GUIDE_URL, add_figure_to_second_guide, seed_with_second_guide
+from tests.translations import publish_in_spanish
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +32,8 @@ PAGES = {
     "consultation request form": "/consultation/",
     "privacy notice": "/privacy/",
     "page not found": "/no-such-page/",
+    "Spanish guide list": "/es/guias/",
+    "Spanish guide": "/es/guias/nk-cell-therapy/",
 }
 
 
@@ -37,6 +41,8 @@ PAGES = {
 def site_with_photo(live_server, transactional_db):
     seed_with_second_guide()
     add_figure_to_second_guide()
+    # The NK cell guide in Spanish too, through the Medical review workflow, as Spanish readers get it.
+    publish_in_spanish(GuidePage.objects.get(slug="nk-cell-therapy", locale__language_code="en-gb"))
     return live_server.url
 
 
