@@ -72,7 +72,8 @@ def prepare_site(env, moderator_password=None, spanish_guide=False):
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_content")
     if spanish_guide:
-        manage(env, "shell", "-c", "from benchmarks.spanish_guide import publish_in_spanish; publish_in_spanish()")
+        publish = "from benchmarks.spanish_guide import publish_in_spanish; publish_in_spanish()"
+        manage(env, "shell", "-v0", "-c", publish)
     collect_static(env)
     if moderator_password:
         create = (
