@@ -138,7 +138,7 @@ nginx:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
 		service nginx stop >/dev/null 2>&1 || true; }
 
-## make bench: requests/s and latency for nine scenarios, each as a ratio to a reference in the same run
+## make bench: requests/s and latency for twelve scenarios, each as a ratio to a reference in the same run
 bench: $(BIN)/.installed wrk varnish nginx
 	$(BIN)/python -m benchmarks.bench --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL)
 

@@ -2,9 +2,12 @@
 
 The file is a .tar.gz holding
 - manifest.json: the format version, when it was made, how many records of each model, and the
-  content types by id (revisions store their page's content type as a bare id, remapped on restore);
+  content types by id (revisions, and wagtail-localize's copy of each translated page, store the
+  page's content type as a bare id, remapped on restore);
 - data.json: Django's dumpdata of everything that is content (pages and their revisions, people,
-  settings, images, documents, users, groups, workflows, redirects, history), with natural keys
+  settings, images, documents, users, groups and their page permissions, workflows, redirects,
+  history, locales, and wagtail-localize's translation sources, translations and translated
+  strings, which "Sync translated pages" works from), with natural keys
   for content types and permissions so it loads into any freshly migrated database;
 - page_log.json: the pages' history log, dumped by id because it keeps entries for deleted pages,
   which natural keys cannot name; its content types are remapped on restore;
@@ -34,6 +37,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Revision
+from wagtail_localize.models import TranslationSource
 
 from pages.models.base import pages_beyond_migrate
 
@@ -257,6 +261,7 @@ def restore_backup(path):
             page_log_fixture.write_text(json.dumps(page_log), encoding="utf-8")
             call_command("loaddata", str(page_log_fixture), verbosity=0)
             _remap_revision_content_types(new_id)
+            _remap_translation_source_content_types(new_id)
             call_command("rebuild_references_index", verbosity=0)
     call_command("update_index", verbosity=0)
     return manifest
@@ -298,3 +303,14 @@ def _remap_revision_content_types(new_id):
         if old_id is not None and new_id(old_id) != old_id:
             revision.content["content_type"] = new_id(old_id)
             Revision.objects.filter(pk=revision.pk).update(content=revision.content)
+
+
+def _remap_translation_source_content_types(new_id):
+    """wagtail-localize keeps the English page it translates from as JSON text (content_json), with
+    the page's content type as a bare id, as a revision does: left alone it would name another model."""
+    for source in TranslationSource.objects.all().only("pk", "content_json"):
+        content = json.loads(source.content_json)
+        old_id = content.get("content_type")
+        if old_id is not None and new_id(old_id) != old_id:
+            content["content_type"] = new_id(old_id)
+            TranslationSource.objects.filter(pk=source.pk).update(content_json=json.dumps(content))

@@ -64,12 +64,16 @@ def empty_redis(redis_url):
     redis.Redis.from_url(redis_url).flushdb()
 
 
-def prepare_site(env, moderator_password=None):
+def prepare_site(env, moderator_password=None, spanish_guide=False):
     """Migrate, seed the clinic's content, collect static files, and make a throwaway Moderator
     "loadtest", who publishes: the least a publish needs, and no second factor to sign in with
-    (production asks one of superusers; consultations/)."""
+    (production asks one of superusers; consultations/). With spanish_guide, the guide's Spanish
+    version is published through Medical review by stand-in staff (benchmarks/spanish_guide.py)."""
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "seed_content")
+    if spanish_guide:
+        publish = "from benchmarks.spanish_guide import publish_in_spanish; publish_in_spanish()"
+        manage(env, "shell", "-v0", "-c", publish)
     collect_static(env)
     if moderator_password:
         create = (

@@ -1,52 +1,43 @@
-"""A guide's Spanish version, made and published as the clinic's process requires: a draft,
-submitted to the Medical review workflow, approved by a Medical reviewer and signed off by a
-Moderator. For tests of what readers get; the browser tests walk the same way in the admin."""
+"""A guide's Spanish version for tests of what readers get, made and published as the clinic's
+process requires (benchmarks/spanish_guide.py, shared with `make bench`); the browser tests walk
+the same way in the admin."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.utils import timezone
-from wagtail.models import Locale
-
-from pages.models import GuidePage, Person
-
-# A test's stand-in for a translator's work: obviously not the clinic's text, never shown to patients.
-TEST_TITLE = "Título de prueba de la traducción"
+from benchmarks.spanish_guide import (  # noqa: F401 (the tests' names for them)
+    TEST_TITLE,
+    approve_through_review,
+    publish_in_spanish,
+    spanish_draft,
+    staff_member,
+)
 
 
-def staff_member(group_name):
-    username = f"translation-{group_name.lower().replace(' ', '-')}"
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        user = get_user_model().objects.create_user(username, f"{username}@example.com", "a-long-password")
-        user.groups.add(Group.objects.get(name=group_name))
-    return user
+def publish_in_spanish_through_wagtail_localize(english=None):
+    """The Spanish guide as staff make it in the admin: "Translate this page" (wagtail-localize's
+    source and translation, linked to the English guide, as "Sync translated pages" needs), each
+    string translated (a test's stand-in words), then approved through Medical review."""
+    from wagtail.models import Locale
+    from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
+    from pages.models import GuidePage, Person
 
-def approve_through_review(page):
-    """Submit the page's latest version to its workflow; a reviewer and a moderator approve it."""
-    page.get_workflow().start(page, staff_member("Editors"))
-    for group_name in ("Medical reviewers", "Moderators"):
-        page = type(page).objects.get(pk=page.pk)
-        task_state = page.current_workflow_task_state
-        task_state.task.specific.on_action(task_state, staff_member(group_name), "approve")
-    return type(page).objects.get(pk=page.pk)
-
-
-def spanish_draft(english, title=TEST_TITLE, **fields):
-    spanish = english.copy_for_translation(Locale.objects.get(language_code="es"))
-    spanish.title = title
-    for name, value in fields.items():
-        setattr(spanish, name, value)
-    spanish.save_revision()
-    return spanish
-
-
-def publish_in_spanish(english=None, title=TEST_TITLE, **fields):
-    """The Spanish guide live, as approved in review; its reviewer and review date are its own
-    (a translation starts without them), here the clinic's medical director's, on the given date."""
     english = english or GuidePage.objects.get(locale__language_code="en-gb")
-    fields.setdefault("reviewed_by", Person.objects.get(name="Dr. Félix Porras"))
-    fields.setdefault("last_reviewed", timezone.localdate())
-    spanish = approve_through_review(spanish_draft(english, title, **fields))
+    locale = Locale.objects.get(language_code="es")
+    source, _ = TranslationSource.get_or_create_from_instance(english)
+    translation = Translation.objects.create(source=source, target_locale=locale)
+    # The address keeps the English slug, as the guide's Spanish address does (/es/guias/nk-cell-therapy/).
+    for segment in source.stringsegment_set.select_related("string", "context"):
+        stand_in = {"title": TEST_TITLE, "slug": segment.string.data}
+        StringTranslation.objects.get_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={"data": stand_in.get(segment.context.path) or f"[es] {segment.string.data}"},
+        )
+    translation.save_target(user=staff_member("Translators"), publish=False)
+    spanish = english.get_translation(locale)
+    spanish.reviewed_by = Person.objects.get(name="Dr. Félix Porras")
+    spanish.last_reviewed = english.last_reviewed
+    spanish.save_revision(user=staff_member("Translators"))
+    spanish = approve_through_review(spanish)
     assert spanish.live, "the approved Spanish guide should be live"
-    return spanish
+    return spanish, translation

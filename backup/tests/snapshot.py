@@ -6,13 +6,16 @@ Times are compared to the millisecond: Django's JSON fixtures (dumpdata) keep no
 
 import datetime
 import hashlib
+import json
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.forms.models import model_to_dict
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Locale, Page
+from wagtail_localize.models import StringTranslation, TranslationSource
 
 from pages.models import ClinicSettings, GuidePage, Person
 
@@ -55,6 +58,39 @@ def _file(field):
         return {"name": field.name, "sha256": hashlib.sha256(stored.read()).hexdigest()}
 
 
+def _translations():
+    """wagtail-localize's link from each English page to its translations ("Sync translated pages"
+    reads it), with the strings translated so far."""
+    return {
+        str(source.object_id): {
+            "type": f"{source.specific_content_type.app_label}.{source.specific_content_type.model}",
+            "locale": source.locale.language_code,
+            "content": _without_content_type_id(json.loads(source.content_json)),
+            "last_updated_at": source.last_updated_at,
+            "translations": sorted(
+                (translation.target_locale.language_code, translation.enabled, str(translation.uuid))
+                for translation in source.translations.all()
+            ),
+            "segments": source.stringsegment_set.count(),
+        }
+        for source in TranslationSource.objects.order_by("pk")
+    }
+
+
+def _groups():
+    """Each group's permissions, and the pages it holds them on (the Translators' Spanish home page)."""
+    return {
+        group.name: {
+            "permissions": sorted(group.permissions.values_list("content_type__app_label", "codename")),
+            "pages": sorted(
+                (permission.page.url_path, permission.page.locale.language_code, permission.permission.codename)
+                for permission in group.page_permissions.select_related("page__locale", "permission")
+            ),
+        }
+        for group in Group.objects.order_by("name")
+    }
+
+
 def site_snapshot():
     pages = {}
     for page in Page.objects.order_by("path").specific():
@@ -81,5 +117,12 @@ def site_snapshot():
             ],
             "search": sorted(page.title for page in GuidePage.objects.live().search("immunotherapy")),
             "users": sorted(user.username for user in get_user_model().objects.all()),
+            "locales": sorted(Locale.objects.values_list("language_code", flat=True)),
+            "translations": _translations(),
+            "string_translations": sorted(
+                (item.locale.language_code, item.context.path, item.data)
+                for item in StringTranslation.objects.select_related("locale", "context")
+            ),
+            "groups": _groups(),
         }
     )

@@ -22,9 +22,11 @@ from backup.backup import read_backup, write_backup
 from backup.tests.snapshot import site_snapshot
 from pages.models import GuidePage, Person
 from pages.seeding import seed
+from tests.support import database_url_for_other_processes
 from tests.test_admin_editing import edit_form_data
 from tests.test_uploads import jpeg_with_gps
 from tests.throwaway import throwaway_database
+from tests.translations import TEST_TITLE, publish_in_spanish_through_wagtail_localize
 
 
 @pytest.fixture
@@ -62,6 +64,7 @@ def build_site(client):
     )
 
 
+SPANISH_GUIDE_URL = "/es/guias/nk-cell-therapy/"
 SNAPSHOT = (
     "import django, json; django.setup(); from backup.tests.snapshot import site_snapshot; "
     "print(json.dumps(site_snapshot(), default=str, sort_keys=True))"
@@ -72,27 +75,50 @@ def run(args, env, **kwargs):
     return subprocess.run(args, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300, **kwargs)
 
 
-def test_backup_and_restore_into_a_fresh_database_give_back_every_page_and_revision(client, seeded, media, tmp_path):
+SPANISH_CHECK = (
+    "import django, json; django.setup(); from backup.tests.restored_spanish import spanish_guide_after_restore; "
+    "print(json.dumps(spanish_guide_after_restore()))"
+)
+
+
+def production(database_url, media_root):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="lmi_site.settings.production",
+        SECRET_KEY="a-secret-for-this-test-only-" + "z" * 40,
+        ALLOWED_HOSTS="localhost",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(media_root),
+    )
+    return env
+
+
+def test_backup_and_restore_into_a_fresh_database_give_back_every_page_and_revision(
+    client, transactional_db, media, tmp_path
+):
+    seed()
     build_site(client)
+    # Issue 21: a Spanish guide, translated in wagtail-localize and approved, is carried too.
+    spanish, translation = publish_in_spanish_through_wagtail_localize()
+    assert client.get(SPANISH_GUIDE_URL).status_code == 200
     original = json.loads(json.dumps(site_snapshot(), default=str, sort_keys=True))
-    guide_path = GuidePage.objects.get().path
+    guide_path = GuidePage.objects.get(locale__language_code="en-gb").path
     assert len(original["pages"][guide_path]["revisions"]) == 4
     assert original["images"] and original["documents"]
+    assert original["locales"] == ["en-gb", "es"] and len(original["translations"]) == 1
+    assert original["groups"]["Translators"]["pages"] == [["/home-es/", "es", "change_page"]]
 
-    out = io.StringIO()
-    call_command("backup_content", output_dir=str(tmp_path / "backups"), stdout=out)
-    backup = out.getvalue().strip()
+    # `make backup`, as the operator runs it, on the site's database as committed.
+    made = run(
+        ["make", "--no-print-directory", "backup", f"BACKUP_DIR={tmp_path / 'backups'}"],
+        production(database_url_for_other_processes(tmp_path), media),
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    backup = made.stdout.strip().splitlines()[-1]
     assert backup.endswith(".tar.gz") and os.path.exists(backup)
 
     with throwaway_database(tmp_path) as (database_url, _):
-        env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-        env.update(
-            DJANGO_SETTINGS_MODULE="lmi_site.settings.production",
-            SECRET_KEY="a-secret-for-this-test-only-" + "z" * 40,
-            ALLOWED_HOSTS="localhost",
-            DATABASE_URL=database_url,
-            MEDIA_ROOT=str(tmp_path / "restored-media"),
-        )
+        env = production(database_url, tmp_path / "restored-media")
         result = run(["make", "--no-print-directory", "restore", f"BACKUP={backup}"], env)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "Restored" in result.stdout
@@ -100,6 +126,9 @@ def test_backup_and_restore_into_a_fresh_database_give_back_every_page_and_revis
         restored = run([sys.executable, "-c", SNAPSHOT], env)
         assert restored.returncode == 0, restored.stderr
         restored = json.loads(restored.stdout)
+        spanish_restored = run([sys.executable, "-c", SPANISH_CHECK], env)
+        assert spanish_restored.returncode == 0, spanish_restored.stderr
+        spanish_restored = json.loads(spanish_restored.stdout)
 
         # Restoring again is refused: the database is no longer empty, and nothing changes.
         again = run(["make", "--no-print-directory", "restore", f"BACKUP={backup}"], env)
@@ -110,6 +139,22 @@ def test_backup_and_restore_into_a_fresh_database_give_back_every_page_and_revis
         assert restored["pages"][path] == page, f"page {page['data']['title']!r} differs after restore"
         assert len(restored["pages"][path]["revisions"]) == len(page["revisions"])
     assert restored == original
+
+    # The Spanish guide is served at its address, in Spanish, with its own title.
+    assert spanish_restored["status"] == 200
+    assert spanish_restored["lang"] == "es-MX" and spanish_restored["heading"] == TEST_TITLE == spanish.title
+    assert spanish_restored["locales"] == ["en-gb", "es"]
+    # wagtail-localize's link from the English guide survives: it still names the Spanish guide,
+    # every string is still translated, and "Sync translated pages" works from it.
+    assert spanish_restored["translation_target_is_the_spanish_guide"]
+    total, done = translation.get_progress()
+    assert spanish_restored["strings_translated"] == [done, total] and done == total > 0
+    assert spanish_restored["sync_form"] == 200
+    assert spanish_restored["sync"][0] == 302 and spanish_restored["synced_again"]
+    # The Translators still change the Spanish pages, and only those.
+    assert spanish_restored["translators_pages"] == [["/es/", "change_page"]]
+    assert spanish_restored["translator_can_edit_spanish_guide"]
+    assert not spanish_restored["translator_can_edit_english_guide"]
 
 
 def test_restore_names_what_is_wrong_with_a_file_that_is_not_a_backup(db, tmp_path):
