@@ -117,7 +117,8 @@ screenshots: $(BIN)/.installed browser
 		tests/browser/test_staff_editing_in_browser.py::test_a_moderator_edits_a_paragraph_and_a_table_cell_lets_autosave_happen_and_publishes_once \
 		tests/browser/test_staff_editing_in_browser.py::test_the_preview_panel_shows_the_guide_as_patients_will_see_it \
 		searches/tests/test_search_in_browser.py \
-		impact/tests/test_counting_in_browser.py::test_a_moderator_reads_the_guide_impact_report_and_its_charts
+		impact/tests/test_counting_in_browser.py::test_a_moderator_reads_the_guide_impact_report_and_its_charts \
+		tests/browser/test_translation_journey_in_browser.py
 
 # Benchmark and load test: production settings under gunicorn on loopback, a throwaway
 # PostgreSQL database (dropped and recreated) and a Redis database that they empty.
