@@ -3,6 +3,7 @@
 A Moderator starts the translation ("Translate this page"); a Translator translates a section
 heading and a table cell in wagtail-localize's editor, typing them, brings in the rest from a PO
 file and submits the translation to Medical review; a Medical reviewer who reads Spanish approves it
+(group "Medical reviewers (Spanish)", in the Spanish pages' workflow "Medical review (Spanish)")
 from their dashboard and marks it medically reviewed; the Moderator gives the final sign-off. Until
 then a Spanish-speaking reader gets no Spanish guide (its address answers 404, and the Spanish list
 offers the English guide, labelled as English); after it, the Translator's words with the Spanish
@@ -16,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from pages.models import GuideIndexPage, GuidePage, Person
-from pages.roles import MEDICAL_REVIEWERS, MODERATORS, TRANSLATORS
+from pages.roles import MEDICAL_REVIEWERS, MODERATORS, SPANISH_MEDICAL_REVIEWERS, TRANSLATORS
 from tests.browser.staff import docs_shot, no_problems, sign_in, staff_member, success_message
 from tests.browser.support import shot
 from tests.support import GUIDE_URL
@@ -86,7 +87,7 @@ def test_a_guide_is_translated_reviewed_in_spanish_approved_and_read(site, chrom
     english_stamp = (english.reviewed_by.name, english.last_reviewed)
     staff_member("mo", MODERATORS)
     staff_member("tr", TRANSLATORS)
-    reviewer = staff_member("porras", MEDICAL_REVIEWERS)
+    reviewer = staff_member("porras", SPANISH_MEDICAL_REVIEWERS)
     Person.objects.filter(name=REVIEWER_PERSON).update(user=reviewer)  # "Mark as reviewed" names them
 
     # The Moderator starts the translation from the English guide's editor.
@@ -129,9 +130,16 @@ def test_a_guide_is_translated_reviewed_in_spanish_approved_and_read(site, chrom
     translator.context.close()
     anonymous_reader_gets_no_spanish_guide(chromium, site)
 
+    # A Medical reviewer who reads only English is not asked: nothing of it awaits their review.
+    title = spanish.get_latest_revision_as_object().title
+    staff_member("english-reviewer", MEDICAL_REVIEWERS)
+    english_reviewer = sign_in(chromium, site, "english-reviewer")
+    assert english_reviewer.get_by_role("row").filter(has_text=title).count() == 0
+    assert no_problems(english_reviewer) == []
+    english_reviewer.context.close()
+
     # The Medical reviewer who reads Spanish approves it on their dashboard, marking it reviewed today.
     reviewer_page = sign_in(chromium, site, "porras")
-    title = spanish.get_latest_revision_as_object().title
     row = reviewer_page.get_by_role("region", name="Awaiting your review").get_by_role("row").filter(has_text=title)
     row.get_by_role("button", name="Actions").click()
     row.get_by_role("button", name="Approve", exact=True).click()
