@@ -118,7 +118,8 @@ screenshots: $(BIN)/.installed browser
 		tests/browser/test_staff_editing_in_browser.py::test_the_preview_panel_shows_the_guide_as_patients_will_see_it \
 		searches/tests/test_search_in_browser.py \
 		impact/tests/test_counting_in_browser.py::test_a_moderator_reads_the_guide_impact_report_and_its_charts \
-		tests/browser/test_spanish_in_browser.py::test_when_the_english_guide_changes_the_spanish_reader_and_the_medical_reviewer_are_told
+		tests/browser/test_spanish_in_browser.py::test_when_the_english_guide_changes_the_spanish_reader_and_the_medical_reviewer_are_told \
+		tests/browser/test_translation_journey_in_browser.py
 
 # Benchmark and load test: production settings under gunicorn on loopback, a throwaway
 # PostgreSQL database (dropped and recreated) and a Redis database that they empty.

@@ -8,7 +8,9 @@ as for any publish; nobody's unpublished draft is ever published by it.
 import datetime
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -38,8 +40,31 @@ def human_date(day):
     return format_date(day, DATE_STYLE) if day else ""
 
 
+def reviewers_of(guide):
+    """The groups whose members review this guide: those of the Medical reviewers' task in the
+    workflow its pages have (the English guides' "Medical review", the Spanish ones' "Medical
+    review (Spanish)", pages/roles.py), so whoever may approve a guide is whoever may stamp it.
+    None when its workflow has no such task: then the permission alone decides, as it did before."""
+    # By name from the app registry: the task's model imports this module (stamp_in_workflow).
+    MedicalReviewTask = apps.get_model("medical_review", "MedicalReviewTask")
+    workflow = guide.get_workflow()
+    if workflow is None:
+        return None
+    tasks = MedicalReviewTask.objects.filter(workflow_tasks__workflow=workflow, active=True)
+    if not tasks.exists():
+        return None
+    return Group.objects.filter(pk__in=tasks.values("groups"))
+
+
 def can_mark_reviewed(user, page):
-    return bool(user.is_active and user.has_perm(MARK_REVIEWED_PERMISSION) and isinstance(page.specific, GuidePage))
+    guide = page.specific
+    if not (user.is_active and user.has_perm(MARK_REVIEWED_PERMISSION) and isinstance(guide, GuidePage)):
+        return False
+    if user.is_superuser:
+        return True
+    # A Spanish guide is reviewed by a reviewer who reads Spanish, an English one by one who reads English.
+    reviewers = reviewers_of(guide)
+    return reviewers is None or user.groups.filter(pk__in=reviewers).exists()
 
 
 def reviewer_person(user):

@@ -9,6 +9,10 @@ development database (with the live models): pass the `apps` registry you have.
   the editor (Wagtail needs "change" for that) but cannot publish, add or delete pages.
 - Moderators publish, and give the workflow's final sign-off; they also promote guides in
   search and keep the search synonyms.
+- Medical reviewers (Spanish) read Spanish: they approve the Spanish guides in the "Medical
+  review (Spanish)" workflow (the Spanish pages' own, whose sign-off is the Moderators' as in
+  English) and mark them as reviewed. They may open the Spanish pages only. Medical reviewers who
+  read only English are not asked, and cannot approve a Spanish guide nor mark it reviewed.
 - Translators translate guides in wagtail-localize's editor and submit a translation to Medical
   review: they may change the pages of the other languages only (the Spanish home page and what
   is below it), never the English ones, and publish nothing.
@@ -21,8 +25,13 @@ EDITORS = "Editors"
 MEDICAL_REVIEWERS = "Medical reviewers"
 MODERATORS = "Moderators"
 TRANSLATORS = "Translators"
+SPANISH_MEDICAL_REVIEWERS = "Medical reviewers (Spanish)"
 WORKFLOW_NAME = "Medical review"
 REVIEW_TASK_NAME = "Medical reviewers' approval"
+# The Spanish pages' workflow (setup_spanish_review): a Spanish guide is medically reviewed in Spanish.
+SPANISH = "es"
+SPANISH_WORKFLOW_NAME = "Medical review (Spanish)"
+SPANISH_REVIEW_TASK_NAME = "Medical reviewers' approval (Spanish)"
 SIGN_OFF_TASK_NAME = "Moderators approval"  # Wagtail's own default task, reused
 
 # Page permissions, granted on the tree's root so they cover every page.
@@ -76,8 +85,20 @@ MODEL_PERMISSIONS = {
     ],
     TRANSLATORS: [ACCESS_ADMIN, SUBMIT_TRANSLATION],
 }
+# The Spanish guides' reviewers hold what the English guides' do (their page permission is on the
+# Spanish home pages only, setup_spanish_review). Wagtail's own migrations (wagtailimages 0023,
+# wagtaildocs 0011) gave choosing images and documents to every group that could use the admin when
+# they ran, the Medical reviewers among them; a group made later is given them here, for the same
+# editor to work the same.
+CHOOSE_IMAGES_AND_DOCUMENTS = [
+    ("wagtailimages", "image", "choose_image", "Can choose image"),
+    ("wagtaildocs", "document", "choose_document", "Can choose document"),
+]
+MODEL_PERMISSIONS[SPANISH_MEDICAL_REVIEWERS] = MODEL_PERMISSIONS[MEDICAL_REVIEWERS] + CHOOSE_IMAGES_AND_DOCUMENTS
 # Translators' page permission, granted on each other language's home page (setup_translators).
 TRANSLATOR_PAGE_PERMISSIONS = ["change_page"]
+# The Spanish guides' reviewers open them in the editor, as the English ones' do theirs.
+SPANISH_REVIEWER_PAGE_PERMISSIONS = PAGE_PERMISSIONS[MEDICAL_REVIEWERS]
 
 
 # Whoever may add, change or publish pages works on the guides: they see the reports about them
@@ -152,8 +173,9 @@ def setup_roles_and_workflow(apps):
     WorkflowTask.objects.create(workflow=workflow, task=sign_off, sort_order=1)
     if root is not None:
         WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
-    # Wagtail's default one-step workflow is replaced, not left to confuse anyone.
-    Workflow.objects.exclude(pk=workflow.pk).filter(
+    # Wagtail's default one-step workflow is replaced, not left to confuse anyone; the Spanish
+    # pages' own stays, even before there are Spanish pages to assign it to.
+    Workflow.objects.exclude(pk=workflow.pk).exclude(name=SPANISH_WORKFLOW_NAME).filter(
         workflow_pages__isnull=True, workflow_content_types__isnull=True
     ).update(active=False)
     return groups
@@ -165,15 +187,47 @@ def setup_translators(apps):
     again; the seeder runs it once it has made the Spanish home page."""
     Group = apps.get_model("auth", "Group")
     Page = apps.get_model("wagtailcore", "Page")
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
     group, _ = Group.objects.get_or_create(name=TRANSLATORS)
     group.permissions.set([_permission(apps, *spec) for spec in MODEL_PERMISSIONS[TRANSLATORS]])
     homes = list(Page.objects.filter(depth=2).exclude(locale__language_code=settings.LANGUAGE_CODE))
-    GroupPagePermission.objects.filter(group=group).exclude(
-        page__in=homes, permission__codename__in=TRANSLATOR_PAGE_PERMISSIONS
-    ).delete()
-    for home in homes:
-        for codename in TRANSLATOR_PAGE_PERMISSIONS:
+    _grant_on_pages(apps, group, homes, TRANSLATOR_PAGE_PERMISSIONS)
+    return group
+
+
+def _grant_on_pages(apps, group, pages, codenames):
+    """Exactly these page permissions for the group, on these pages and so everything below them."""
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupPagePermission.objects.filter(group=group).exclude(page__in=pages, permission__codename__in=codenames).delete()
+    for page in pages:
+        for codename in codenames:
             permission = _permission(apps, "wagtailcore", "page", codename, codename.replace("_", " "))
-            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+            GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def setup_spanish_review(apps):
+    """The Medical reviewers (Spanish) group and the Spanish pages' workflow, "Medical review
+    (Spanish)": its Medical reviewers' task is that group's, its sign-off the Moderators' (the same
+    task as in English), and it is assigned to each Spanish home page, so every Spanish page below
+    it goes through it (Wagtail takes the workflow of a page's nearest ancestor that has one).
+    Safe to run again; the seeder runs it once it has made the Spanish home page."""
+    Group = apps.get_model("auth", "Group")
+    Page = apps.get_model("wagtailcore", "Page")
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
+    WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
+
+    group, _ = Group.objects.get_or_create(name=SPANISH_MEDICAL_REVIEWERS)
+    group.permissions.set([_permission(apps, *spec) for spec in MODEL_PERMISSIONS[SPANISH_MEDICAL_REVIEWERS]])
+    homes = list(Page.objects.filter(depth=2, locale__language_code=SPANISH))
+    _grant_on_pages(apps, group, homes, SPANISH_REVIEWER_PAGE_PERMISSIONS)
+
+    moderators, _ = Group.objects.get_or_create(name=MODERATORS)
+    review = _task(apps, _review_task_model(apps), SPANISH_REVIEW_TASK_NAME, group)
+    sign_off = _task(apps, apps.get_model("wagtailcore", "GroupApprovalTask"), SIGN_OFF_TASK_NAME, moderators)
+    workflow, _ = Workflow.objects.update_or_create(name=SPANISH_WORKFLOW_NAME, defaults={"active": True})
+    WorkflowTask.objects.filter(workflow=workflow).delete()
+    WorkflowTask.objects.create(workflow=workflow, task=review, sort_order=0)
+    WorkflowTask.objects.create(workflow=workflow, task=sign_off, sort_order=1)
+    for home in homes:
+        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     return group

@@ -26,7 +26,7 @@ from lmi_site.language import SPANISH
 from pages.blocks import ILLUSTRATIONS, GuideBodyBlock, with_block_ids
 from pages.models import ClinicSettings, GuideIndexPage, GuidePage, HomePage, Person
 from pages.models.base import pages_beyond_migrate
-from pages.roles import setup_roles_and_workflow, setup_translators
+from pages.roles import setup_roles_and_workflow, setup_spanish_review, setup_translators
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SITE_FILE = FIXTURES_DIR / "site.yaml"
@@ -604,6 +604,7 @@ class Seeder:
         home_es = self.translation(home, SPANISH, frame["home"], "Home page (Spanish)")
         self.translation(guide_index, SPANISH, frame["guide_index"], "Guide index page (Spanish)")
         setup_translators(django_apps)  # Translators may change the Spanish pages, now there are some
+        setup_spanish_review(django_apps)  # and Spanish guides are reviewed in Spanish, in their own workflow
         return home_es
 
     @transaction.atomic

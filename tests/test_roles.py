@@ -110,3 +110,19 @@ def test_superuser_can_do_everything(guide, client, django_user_model):
     assert form.find("a", href=f"/admin/guides/{guide.id}/mark-reviewed/") is not None
     assert client.get(settings_url()).status_code == 200
     assert client.get("/admin/reports/medical-review/").status_code == 200
+
+
+def test_a_spanish_medical_reviewer_opens_the_spanish_pages_only_and_publishes_nothing(make_staff, guide):
+    from tests.translations import publish_in_spanish
+
+    spanish = publish_in_spanish(guide)
+    user, client = make_staff("Medical reviewers (Spanish)", username="revisora")
+    assert spanish.permissions_for_user(user).can_edit() and not spanish.permissions_for_user(user).can_publish()
+    assert edit_page(client, spanish).select_one("[name=last_reviewed]") is not None
+    assert refused(client.get(f"/admin/pages/{guide.id}/edit/"))
+    assert refused(client.get(f"/admin/pages/add/pages/guidepage/{spanish.get_parent().id}/"))
+    assert refused(client.get(f"/admin/pages/{spanish.id}/delete/"))
+    assert refused(client.get(f"/admin/pages/{spanish.id}/unpublish/"))
+    assert refused(client.get(settings_url()))
+    # The English guide's review stamp is the English reviewers'.
+    assert client.get(f"/admin/guides/{guide.id}/mark-reviewed/").status_code == 403

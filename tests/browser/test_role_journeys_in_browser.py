@@ -55,7 +55,8 @@ Not allowed, as the admin really has it: (1) Medical reviewers hold "change" onl
 coordinators hold no page permission at all: no Pages, and of the Reports only Guide impact (totals); (3) Editors are in neither
 task's group, so nothing waits for their approval; (4) "Mark as reviewed" needs
 pages.mark_guide_reviewed, which only Medical reviewers (and superusers) hold, and a People record
-linked to the account; (5) unpublishing, and making a "Go live at" take effect ("Schedule to
+linked to the account (a Spanish guide: Medical reviewers (Spanish), walked with the Translator in
+test_translation_journey_in_browser); (5) unpublishing, and making a "Go live at" take effect ("Schedule to
 publish"), need "publish"; anyone who may edit can fill in the schedule dialog, which says that only
 those who may publish make it take effect.
 
