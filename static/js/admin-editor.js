@@ -2,16 +2,34 @@
 // before is in the form being sent; Wagtail's autosave of that change, due half a second later,
 // otherwise goes out while the form is on its way, and the server refuses it as older than the
 // version just saved (a 400 and a console error behind every quick Publish).
+function stopAutosave(form) {
+    const autosave = window.wagtail?.app?.getControllerForElementAndIdentifier(form, "w-autosave");
+    if (autosave) {
+        // Its save() does nothing while inactive, including the one Wagtail's debounce still has due.
+        autosave.activeValue = false;
+    }
+}
+
 document.addEventListener("submit", (event) => {
     const form = event.target;
     // Left alone when something stopped the sending (a confirmation asked first, say).
     if (event.defaultPrevented || !form.matches("form[data-edit-form]")) {
         return;
     }
-    const autosave = window.wagtail?.app?.getControllerForElementAndIdentifier(form, "w-autosave");
-    if (autosave) {
-        // Its save() does nothing while inactive, including the one Wagtail's debounce still has due.
-        autosave.activeValue = false;
+    stopAutosave(form);
+});
+
+// Approve or Request changes, confirmed in the editor, is sent by Wagtail's own script
+// (workflow-action.js adds hidden inputs to the form, then submits it through jQuery, which fires
+// no submit event), so the listener above never hears it and an autosave still due was refused
+// after it. The hidden input appearing is the sign that the form is on its way.
+document.addEventListener("DOMContentLoaded", () => {
+    for (const form of document.querySelectorAll("form[data-edit-form]")) {
+        new MutationObserver(() => {
+            if (form.querySelector('input[name="action-workflow-action"]')) {
+                stopAutosave(form);
+            }
+        }).observe(form, { childList: true });
     }
 });
 

@@ -386,3 +386,30 @@ def test_signed_in_staff_get_the_editing_bar_on_public_pages_and_readers_never_d
     assert reader.locator("wagtail-userbar").count() == 0
     reader.context.close()
     page.context.close()
+
+
+def test_approving_in_the_editor_stops_autosave_before_the_form_goes(site, chromium):
+    """Wagtail's own script sends Approve: it adds hidden inputs to the form with its
+    `_addHiddenInput`, then submits through jQuery, which fires no submit event. An autosave still
+    due then reached the server after the approval and was refused (400). Here the script's first
+    step is taken alone, so the test reads the editor before anything is sent."""
+    reviewer = staff_member("rita", "Medical reviewers")
+    guide = GuidePage.objects.get()
+    guide.save_revision(user=reviewer)
+    guide.get_workflow().start(guide, reviewer)
+    page = sign_in(chromium, site, "rita")
+    open_editor(page, site, guide.id)
+    autosave_is_on = """() => window.wagtail.app.getControllerForElementAndIdentifier(
+        document.querySelector("form[data-edit-form]"), "w-autosave").activeValue"""
+    assert page.evaluate(autosave_is_on) is True
+    page.evaluate("""() => window._addHiddenInput(
+        document.querySelector("form[data-edit-form]"), "action-workflow-action", "true")""")
+    page.wait_for_function(f"() => !({autosave_is_on})()", timeout=5_000)
+
+    # And the real thing: Approve, confirmed, goes through with no refused autosave behind it.
+    open_editor(page, site, guide.id)
+    press_action(page, "Approve")
+    page.locator(".modal-dialog").get_by_role("button", name="Approve").click()
+    page.get_by_text(f"Page '{guide.title}' has been approved").first.wait_for()
+    assert no_problems(page) == []
+    page.context.close()
