@@ -97,27 +97,32 @@ def purge_frontend_cache(again_later=False):
     backend_settings = getattr(settings, "WAGTAILFRONTENDCACHE", None)
     if not backend_settings:
         return
+    asked_at = time.monotonic()
     batch = PurgeBatch()
     batch.add_pages(Page.objects.live().public().specific(defer=True))
     batch.purge(backend_settings=backend_settings)
     if again_later:
-        _purge_again_later(batch, backend_settings)
+        _purge_again_later(batch, backend_settings, asked_at)
 
 
-# One transaction's content changes each ask for a second purge as they commit together;
-# within this many seconds of the last one scheduled, they share it (and its list of pages).
-_SECOND_PURGE_SHARED_WITHIN = 0.1
+# One transaction's content changes each ask for a second purge as they commit together: one
+# asked within this many seconds of the last one scheduled shares it (and its list of pages).
+# Timed from before each change's own purge, whose requests take longer on a busy machine (two
+# changes of one commit once got a second purge each). Shared, a later change's second purge can
+# come this much sooner than FRONTEND_CACHE_SECOND_PURGE_SECONDS after its commit: still well
+# over the 2 s that deploy/varnish.vcl lets a fetch take.
+_SECOND_PURGE_SHARED_WITHIN = 0.5
 _second_purge_lock = threading.Lock()
 _second_purge = {"scheduled_at": float("-inf"), "timer": None}
 
 
-def _purge_again_later(batch, backend_settings):
+def _purge_again_later(batch, backend_settings, asked_at):
     # A timer thread rather than a task queue: the site runs no worker, and a non-daemon thread
     # is waited for when a management command exits, so its second purge is still sent.
     with _second_purge_lock:
         now = time.monotonic()
         pending = _second_purge["timer"]
-        if pending and pending.is_alive() and now - _second_purge["scheduled_at"] < _SECOND_PURGE_SHARED_WITHIN:
+        if pending and pending.is_alive() and asked_at - _second_purge["scheduled_at"] < _SECOND_PURGE_SHARED_WITHIN:
             pending.args[0].add_urls(batch.urls)
             return
         delay = settings.FRONTEND_CACHE_SECOND_PURGE_SECONDS
