@@ -109,9 +109,10 @@ def purge_frontend_cache(again_later=False):
 # asked within this many seconds of the last one scheduled shares it (and its list of pages).
 # Timed from before each change's own purge, whose requests take longer on a busy machine (two
 # changes of one commit once got a second purge each). Shared, a later change's second purge can
-# come this much sooner than FRONTEND_CACHE_SECOND_PURGE_SECONDS after its commit: still well
-# over the 2 s that deploy/varnish.vcl lets a fetch take.
+# come this much sooner than FRONTEND_CACHE_SECOND_PURGE_SECONDS after its commit, so never more
+# than that delay's margin over the 2 s that deploy/varnish.vcl lets a fetch take.
 _SECOND_PURGE_SHARED_WITHIN = 0.5
+_LONGEST_PROXY_FETCH_SECONDS = 2
 _second_purge_lock = threading.Lock()
 _second_purge = {"scheduled_at": float("-inf"), "timer": None}
 
@@ -122,10 +123,11 @@ def _purge_again_later(batch, backend_settings, asked_at):
     with _second_purge_lock:
         now = time.monotonic()
         pending = _second_purge["timer"]
-        if pending and pending.is_alive() and asked_at - _second_purge["scheduled_at"] < _SECOND_PURGE_SHARED_WITHIN:
+        delay = settings.FRONTEND_CACHE_SECOND_PURGE_SECONDS
+        shared_within = min(_SECOND_PURGE_SHARED_WITHIN, delay - _LONGEST_PROXY_FETCH_SECONDS)
+        if pending and pending.is_alive() and asked_at - _second_purge["scheduled_at"] < shared_within:
             pending.args[0].add_urls(batch.urls)
             return
-        delay = settings.FRONTEND_CACHE_SECOND_PURGE_SECONDS
         timer = threading.Timer(delay, _second_purge_now, (batch, backend_settings))
         timer.name = "frontend-cache-second-purge"
         _second_purge.update(scheduled_at=now, timer=timer)
