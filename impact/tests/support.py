@@ -1,6 +1,13 @@
-"""What the impact tests share: readers' browsers, sending a count as a browser does, reading the report."""
+"""What the impact tests share: readers' browsers, sending a count as a browser does (straight to the
+app, or through Varnish), a consultation request sent from a guide, reading the report."""
+
+import datetime
+import gzip
+import http.client
+import uuid
 
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -51,3 +58,38 @@ def weeks_table(html, guide_title):
         )
         for row in table.select("tbody tr")
     ]
+
+
+def through_varnish(port, method, path, agent, source="127.0.0.1", headers=None):
+    """One request through Varnish on `port` from a reader's own address; (response, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    all_headers = {"Host": "localhost", "Accept-Encoding": "gzip", **(headers or {})}
+    if agent:
+        all_headers["User-Agent"] = agent
+    connection.request(method, path, headers=all_headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    if response.getheader("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return response, body
+
+
+def noon(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def a_request(guide, day):
+    """A consultation request sent from the guide's link at noon on `day`."""
+    from consultations.models import ConsultationRequest
+
+    return ConsultationRequest.objects.create(
+        submission_token=uuid.uuid4(),
+        full_name="A patient",
+        email="patient@example.com",
+        country="Mexico",
+        treatment="NK cell therapy",
+        sent_from=guide,
+        received_at=noon(day),
+        consented_at=noon(day),
+    )

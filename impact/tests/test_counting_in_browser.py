@@ -2,7 +2,6 @@
 and what staff read of it: the report, its charts and the way to it from a guide."""
 
 import datetime
-import uuid
 
 import pytest
 from django.utils import timezone
@@ -10,7 +9,7 @@ from playwright.sync_api import expect
 
 from impact.counting import flush
 from impact.models import DailyFigures
-from impact.tests.support import CHROME
+from impact.tests.support import CHROME, a_request, noon
 from tests.browser.staff import docs_shot, no_problems, sign_in, staff_member
 from tests.browser.support import axe_violations
 from tests.support import GUIDE_URL
@@ -113,7 +112,6 @@ def test_the_browser_that_names_itself_headless_is_not_counted(site, chromium):
 
 def twelve_weeks_of_reading(guide):
     """Figures for every day of the last 84, as a guide's would look; the views of the last 30 days."""
-    from consultations.models import ConsultationRequest
     from feedback.models import GuideFeedback
 
     today = timezone.localdate()
@@ -124,20 +122,10 @@ def twelve_weeks_of_reading(guide):
         readers = views * 3 // 4
         DailyFigures.objects.create(guide=guide, date=day, views=views, readers=readers, reached_end=readers * 2 // 5)
         last_30_views += views if back < 30 else 0
-        noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
         if back % 3 == 0:
-            GuideFeedback.objects.create(guide=guide, helpful=back % 9 != 0, received_at=noon)
+            GuideFeedback.objects.create(guide=guide, helpful=back % 9 != 0, received_at=noon(day))
         if back % 10 == 4:
-            ConsultationRequest.objects.create(
-                submission_token=uuid.uuid4(),
-                full_name="A patient",
-                email="patient@example.com",
-                country="Mexico",
-                treatment="NK cell therapy",
-                sent_from=guide,
-                received_at=noon,
-                consented_at=noon,
-            )
+            a_request(guide, day)
     return last_30_views
 
 

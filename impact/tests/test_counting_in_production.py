@@ -6,7 +6,6 @@ JavaScript and without, robots, the health check, repeats) gives the report's nu
 nothing in the database, the server's log or the cache names the reader.
 """
 
-import gzip
 import http.client
 import os
 import re
@@ -17,7 +16,7 @@ import pytest
 import redis
 
 from benchmarks.harness import PROJECT_DIR, AdminSession, free_port, redis_server, varnishd
-from impact.tests.support import CHROME, FIREFOX, GOOGLEBOT, SAFARI
+from impact.tests.support import CHROME, FIREFOX, GOOGLEBOT, SAFARI, through_varnish
 from tests.serving import make_serve
 from tests.support import GUIDE_URL
 from tests.throwaway import throwaway_database
@@ -36,17 +35,7 @@ class Stack:
 
     def request(self, method, path, agent, source="127.0.0.1", headers=None):
         """One request through Varnish from a reader's own address; (response, body)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.varnish_port, timeout=30, source_address=(source, 0))
-        all_headers = {"Host": "localhost", "Accept-Encoding": "gzip", **(headers or {})}
-        if agent:
-            all_headers["User-Agent"] = agent
-        connection.request(method, path, headers=all_headers)
-        response = connection.getresponse()
-        body = response.read()
-        connection.close()
-        if response.getheader("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        return response, body
+        return through_varnish(self.varnish_port, method, path, agent, source, headers)
 
     def manage(self, *args):
         result = subprocess.run(

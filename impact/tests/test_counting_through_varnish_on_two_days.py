@@ -6,8 +6,6 @@ so the test sets the clinic's clock; Varnish in front runs the committed deploy/
 """
 
 import datetime
-import gzip
-import http.client
 import re
 
 import pytest
@@ -16,7 +14,7 @@ from django.utils import timezone
 from benchmarks.harness import free_port, varnishd
 from impact.counting import flush
 from impact.models import DailyFigures
-from impact.tests.support import CHROME, FIREFOX, periods_table
+from impact.tests.support import CHROME, FIREFOX, periods_table, through_varnish
 from pages.models import GuidePage
 from pages.seeding import seed
 from tests.support import GUIDE_URL
@@ -32,18 +30,6 @@ def varnish_port(live_server, transactional_db, tmp_path, settings):
     settings.TRUSTED_PROXY_COUNT = 1  # Varnish names the reader's address in X-Forwarded-For
     with varnishd(int(live_server.url.rsplit(":", 1)[1]), free_port(), tmp_path / "varnishd") as url:
         yield int(url.rsplit(":", 1)[1])
-
-
-def through_varnish(port, method, path, agent, source):
-    """One request through Varnish from a reader's own address; (response, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
-    connection.request(method, path, headers={"Host": "localhost", "User-Agent": agent, "Accept-Encoding": "gzip"})
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    if response.getheader("Content-Encoding") == "gzip":
-        body = gzip.decompress(body)
-    return response, body
 
 
 def test_readers_on_two_days_through_varnish_give_each_days_figures(varnish_port, monkeypatch, make_staff):

@@ -4,7 +4,6 @@ the dashboard's top line and the figures on "Mark as reviewed"."""
 import csv
 import datetime
 import io
-import uuid
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from impact.models import DailyFigures
-from impact.tests.support import periods_table
+from impact.tests.support import a_request, noon, periods_table
 from pages.models import Person
 from tests.support import normalise
 
@@ -25,25 +24,6 @@ STAFF_WHO_SEE_IT = ["Editors", "Medical reviewers", "Moderators", "Patient coord
 
 def report_of(guide):
     return f"{REPORT}{guide.pk}/"
-
-
-def noon(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-
-
-def a_request(guide, day):
-    from consultations.models import ConsultationRequest
-
-    return ConsultationRequest.objects.create(
-        submission_token=uuid.uuid4(),
-        full_name="A patient",
-        email="patient@example.com",
-        country="Mexico",
-        treatment="NK cell therapy",
-        sent_from=guide,
-        received_at=noon(day),
-        consented_at=noon(day),
-    )
 
 
 @pytest.fixture
