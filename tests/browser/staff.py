@@ -13,6 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from tests.browser.support import shot
+
 PASSWORD = "a-long-browser-password"
 # Screenshots of the editor for docs/editing.md ("Editing guides"). They are retaken there only when
 # asked (`make screenshots`), so that a test run leaves the checkout as it found it; otherwise they
@@ -31,9 +33,7 @@ def docs_shot(page, name, down_to=None):
     if os.environ.get("RETAKE_DOCS_SCREENSHOTS") == "1":
         page.screenshot(path=DOCS_SCREENSHOTS / f"{name}.png", clip=clip)
     else:
-        folder = Path(settings.MEDIA_ROOT) / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=folder / f"{name}.png", clip=clip)
+        shot(page, name, clip=clip)
 
 
 def staff_member(username, group=None, superuser=False, first_name=""):

@@ -39,11 +39,11 @@ def axe_violations(page):
     return results.violations_count, results.generate_report()
 
 
-def shot(page, name, full_page=False):
+def shot(page, name, full_page=False, clip=None):
     """A screenshot to look at, kept with the test run's media (not committed)."""
     folder = Path(settings.MEDIA_ROOT) / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page, clip=clip)
 
 
 @pytest.fixture(scope="session")
