@@ -11,8 +11,10 @@ def record_search(terms, found_anything, locale):
     """Count one search for `terms` (the words searched for, as the search backend got them) in
     the language of `locale`."""
     query = Query.get(terms)
-    query.add_hit()
+    # The clinic's day: Wagtail's own count (its "Search terms" report) otherwise takes the UTC
+    # date, and after 17:00 in Los Cabos that is already tomorrow.
     today = timezone.localdate()
+    query.add_hit(date=today)
     counts = [SearchCount] if found_anything else [SearchCount, SearchWithoutResults]
     for model in counts:
         counted, _ = model.objects.get_or_create(query=query, locale=locale, date=today)

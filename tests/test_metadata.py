@@ -1,14 +1,17 @@
 """What search engines, sharing and printing read: JSON-LD, meta tags, sitemap, robots, errors."""
 
+import datetime
 import gzip
 import json
 import re
+import zoneinfo
 from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from pages.models import ClinicSettings, GuidePage
@@ -134,7 +137,17 @@ def test_sitemap_lists_every_public_page_with_lastmod(client, seeded):
         BASE + "/es/consulta/",
         BASE + "/es/aviso-de-privacidad/",
     }
-    assert locations[BASE + GUIDE_URL] == guide.last_published_at.date().isoformat()
+    assert locations[BASE + GUIDE_URL] == timezone.localdate(guide.last_published_at).isoformat()
+
+
+def test_sitemap_dates_a_change_by_the_clinics_day(client, seeded):
+    # Published at 20:00 in Los Cabos on 6 December, which is already 7 December in UTC.
+    evening = datetime.datetime(2026, 12, 6, 20, 0, tzinfo=zoneinfo.ZoneInfo("America/Mazatlan"))
+    GuidePage.objects.update(last_published_at=evening.astimezone(datetime.UTC))  # stored in UTC
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = ElementTree.fromstring(client.get("/sitemap.xml").content).findall("s:url", namespace)
+    lastmod = {url.find("s:loc", namespace).text: url.find("s:lastmod", namespace).text for url in urls}
+    assert lastmod[BASE + GUIDE_URL] == "2026-12-06"
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client, seeded):

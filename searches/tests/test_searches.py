@@ -1,6 +1,7 @@
 """What patients search for: counted by term and day, reported by month, promoted guides first."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -31,6 +32,18 @@ def test_each_search_is_counted_once_by_its_words_and_day(client, guide):
     assert query.query_string == "perforin"
     assert list(QueryDailyHits.objects.values_list("date", "hits")) == [(timezone.localdate(), 2)]
     assert not SearchWithoutResults.objects.exists()
+
+
+def test_a_search_in_the_clinics_evening_is_counted_on_the_clinics_day(client, guide, monkeypatch):
+    # 20:00 in Los Cabos on 6 December is already 7 December in UTC.
+    evening = datetime.datetime(2026, 12, 6, 20, 0, tzinfo=zoneinfo.ZoneInfo("America/Mazatlan"))
+    monkeypatch.setattr(timezone, "now", lambda: evening.astimezone(datetime.UTC))  # as Django's clock gives it
+    client.get("/search/?q=perforin")
+    client.get("/search/?q=dental+implants")
+    the_6th = datetime.date(2026, 12, 6)
+    assert set(QueryDailyHits.objects.values_list("date", flat=True)) == {the_6th}
+    assert set(SearchCount.objects.values_list("date", flat=True)) == {the_6th}
+    assert list(SearchWithoutResults.objects.values_list("date", flat=True)) == [the_6th]
 
 
 def test_a_search_that_finds_nothing_is_counted_as_such(client, guide):
