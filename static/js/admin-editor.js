@@ -16,7 +16,31 @@ document.addEventListener("submit", (event) => {
     if (event.defaultPrevented || !form.matches("form[data-edit-form]")) {
         return;
     }
+    const inFlight = window.wagtail?.app?.getControllerForElementAndIdentifier(form, "w-autosave")?.submitPromise;
     stopAutosave(form);
+    if (!inFlight) {
+        return;
+    }
+    // An autosave already on its way can be written after this save (the server checks for a newer
+    // version, then writes), and then looks like a newer version: the reloaded editor says so and
+    // asks before the next Publish. So the form waits for it and goes the moment it has landed.
+    event.preventDefault();
+    const submitter = event.submitter;
+    inFlight.finally(() => {
+        // form.submit() sends no button, and Wagtail has disabled the one pressed meanwhile
+        // (which would leave it out too): its name and value go as a field, as the browser sends it.
+        if (submitter?.name) {
+            const pressed = document.createElement("input");
+            pressed.type = "hidden";
+            pressed.name = submitter.name;
+            pressed.value = submitter.value;
+            form.append(pressed);
+        }
+        if (submitter?.hasAttribute("formaction")) {
+            form.action = submitter.formAction;
+        }
+        form.submit();
+    });
 });
 
 // Approve or Request changes, confirmed in the editor, is sent by Wagtail's own script
