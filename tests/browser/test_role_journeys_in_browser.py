@@ -407,8 +407,7 @@ print(TOTPDevice.objects.create(user=admin, name="Authenticator app").key, guide
 
 def schedule(page, go_live, who):
     """Status → Set schedule → "Go live date/time" → Save schedule, then "Schedule to publish"."""
-    # The words just typed are autosaved first, as the editor shows ("Saved"): an autosave still on its
-    # way when Save schedule sends the form is refused as older (a harmless 400, but an error all the same).
+    # The words just typed are autosaved first, as the editor shows ("Saved").
     wait_for_autosave(page)
     page.get_by_role("button", name="Toggle status").click()
     page.locator("[data-side-panel=status]").get_by_role("button", name="Set schedule").click()
@@ -421,9 +420,13 @@ def schedule(page, go_live, who):
     dialog.get_by_role("heading", name="Set publishing schedule").click()
     expect(picker).to_have_count(0)
     shot(page, f"matrix-{who}-sets-go-live")
-    dialog.get_by_role("button", name="Save schedule").click()
+    # Filling in the date set off an autosave; the form waits for it to land before it goes, and
+    # the person waits for the next page to load (Playwright's navigation wait, not a fixed 5 s).
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Save schedule").click()
     expect(success_message(page)).to_contain_text("has been updated.")
-    press_action(page, "Schedule to publish")
+    with page.expect_navigation():
+        press_action(page, "Schedule to publish")
     expect(success_message(page)).to_contain_text("is live and this version has been scheduled for publishing.")
 
 
