@@ -2,12 +2,14 @@
 // before is in the form being sent; Wagtail's autosave of that change, due half a second later,
 // otherwise goes out while the form is on its way, and the server refuses it as older than the
 // version just saved (a 400 and a console error behind every quick Publish).
+// Returns the autosave already on its way, if there is one.
 function stopAutosave(form) {
     const autosave = window.wagtail?.app?.getControllerForElementAndIdentifier(form, "w-autosave");
     if (autosave) {
         // Its save() does nothing while inactive, including the one Wagtail's debounce still has due.
         autosave.activeValue = false;
     }
+    return autosave?.submitPromise;
 }
 
 document.addEventListener("submit", (event) => {
@@ -16,8 +18,7 @@ document.addEventListener("submit", (event) => {
     if (event.defaultPrevented || !form.matches("form[data-edit-form]")) {
         return;
     }
-    const inFlight = window.wagtail?.app?.getControllerForElementAndIdentifier(form, "w-autosave")?.submitPromise;
-    stopAutosave(form);
+    const inFlight = stopAutosave(form);
     if (!inFlight) {
         return;
     }
@@ -35,9 +36,6 @@ document.addEventListener("submit", (event) => {
             pressed.name = submitter.name;
             pressed.value = submitter.value;
             form.append(pressed);
-        }
-        if (submitter?.hasAttribute("formaction")) {
-            form.action = submitter.formAction;
         }
         form.submit();
     });
