@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, PublishingPanel
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PagePermissionTester, PageViewRestriction, Site
 from wagtail.search import index
 
 from lmi_site.clock import current_time_zone_name
@@ -135,6 +135,27 @@ class ClinicPublishingPanel(PublishingPanel):
             )
 
 
+class ClinicPagePermissionTester(PagePermissionTester):
+    """Wagtail's tests of what a person may do to a page, with deleting (and so moving) narrowed.
+
+    Wagtail lets whoever may change a page delete it while it is not live. Medical reviewers and
+    Translators change pages only to review or translate them, and an Editor's draft is their own
+    work: so those who do not publish may delete only drafts they wrote themselves that were never
+    published (Wagtail's own rule for those who may only add pages); Moderators delete as Wagtail
+    lets them. Wagtail has no setting for this, hence our own tester (BasePage.permissions_for_user).
+    """
+
+    def can_delete(self, ignore_bulk=False):
+        if not self.user.is_active or self.user.is_superuser or "publish" in self.permissions:
+            return super().can_delete(ignore_bulk=ignore_bulk)
+        if "add" not in self.permissions:
+            return False
+        if not self.page.is_leaf() and not ignore_bulk and "bulk_delete" not in self.permissions:
+            return False
+        pages_to_delete = self.page.get_descendants(inclusive=True)
+        return not pages_to_delete.exclude(live=False, first_published_at__isnull=True, owner=self.user).exists()
+
+
 class BasePage(Page):
     """What every public page has: a summary, a canonical address and breadcrumbs."""
 
@@ -156,6 +177,9 @@ class BasePage(Page):
         if path_components:
             return child_for_route(self, path_components[0]).route(request, path_components[1:])
         return super().route(request, path_components)
+
+    def permissions_for_user(self, user):
+        return ClinicPagePermissionTester(user, self)
 
     def get_view_restrictions(self):
         # Wagtail's check_view_restrictions hook asks this on every page served: most pages are

@@ -237,6 +237,28 @@ def test_an_editor_finds_their_abandoned_new_guide_and_deletes_it(site, chromium
     page.context.close()
 
 
+def test_a_medical_reviewer_reads_an_editors_draft_but_is_not_offered_to_delete_it(site, chromium):
+    staff_member("ed", "Editors")
+    staff_member("porras", "Medical reviewers")
+    write_a_new_guide_as_an_editor(chromium, site).context.close()
+    draft = GuidePage.objects.get(slug="sleeping-well-before-your-treatment")
+
+    reviewer = sign_in(chromium, site, "porras")
+    reviewer.goto(f"{site}/admin/pages/{draft.get_parent().id}/")  # the guides, as the Pages menu leads
+    reviewer.get_by_role("link", name=TITLE).first.click()
+    expect(reviewer.get_by_role("heading", level=1)).to_contain_text(TITLE)
+    reviewer.locator("header").get_by_role("button", name="Actions").click()
+    menu = reviewer.locator("header [data-w-dropdown-target=content]")
+    expect(menu.get_by_role("link").first).to_be_visible()
+    shot(reviewer, "reviewer-opens-an-editors-draft-without-delete")
+    assert "Delete" not in [words.strip() for words in menu.get_by_role("link").all_inner_texts()]
+
+    reviewer.goto(f"{site}/admin/pages/{draft.id}/delete/")
+    expect(reviewer.get_by_text("Sorry, you do not have permission to access this area.")).to_be_visible()
+    assert GuidePage.objects.filter(pk=draft.pk).exists()
+    reviewer.context.close()
+
+
 def test_a_text_file_named_png_is_refused_with_one_clear_error(site, chromium, tmp_path):
     moderator = staff_member("mo", "Moderators")
     # Wagtail's own migration lets Moderators add images; a test database flushed between tests
