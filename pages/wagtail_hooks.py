@@ -10,7 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lmi_site.admin_menu import MenuItemFor
-from pages.admin_views import plain_language_report
+from pages.admin_views import TranslationsReport, plain_language_report
 from pages.models import Person
 from pages.roles import works_on_guides
 
@@ -41,7 +41,17 @@ def editor_js():
 
 @hooks.register("register_admin_urls")
 def register_plain_language_urls():
-    return [path("reports/plain-language/", plain_language_report, name="plain_language_report")]
+    return [
+        path("reports/plain-language/", plain_language_report, name="plain_language_report"),
+        # At wagtail-localize's own addresses, so its menu item and links reach ours
+        # (admin_views.TranslationsReport): this app's hooks are registered before wagtail-localize's.
+        path("localize/reports/translations/", TranslationsReport.as_view(), name="translations_report"),
+        path(
+            "localize/reports/translations/results/",
+            TranslationsReport.as_view(results_only=True),
+            name="translations_report_results",
+        ),
+    ]
 
 
 @hooks.register("register_reports_menu_item")
