@@ -667,6 +667,7 @@ def test_each_role_reads_the_reports_it_may_and_is_refused_the_others(site, chro
         page.goto(site + reverse(url_name))
         expect(page, name).to_have_url(site + "/admin/")
         expect(page.get_by_text("Sorry, you do not have permission to access this area.")).to_be_visible()
-        expect(a_row(page, words)).to_have_count(0)
+        if words:  # Translations has none to look for; the dashboard's own rows are not the report's
+            expect(a_row(page, words)).to_have_count(0)
     assert no_problems(page) == []
     page.context.close()
