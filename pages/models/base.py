@@ -136,7 +136,8 @@ class ClinicPublishingPanel(PublishingPanel):
 
 
 class ClinicPagePermissionTester(PagePermissionTester):
-    """Wagtail's tests of what a person may do to a page, with deleting (and so moving) narrowed.
+    """Wagtail's tests of what a person may do to a page, with deleting (and so moving) and copying
+    narrowed.
 
     Wagtail lets whoever may change a page delete it while it is not live. Medical reviewers and
     Translators change pages only to review or translate them, and an Editor's draft is their own
@@ -154,6 +155,11 @@ class ClinicPagePermissionTester(PagePermissionTester):
             return False
         pages_to_delete = self.page.get_descendants(inclusive=True)
         return not pages_to_delete.exclude(live=False, first_published_at__isnull=True, owner=self.user).exists()
+
+    def can_copy(self):
+        # Wagtail offers Copy to whoever may change a page, but a copy is a new page: a Medical
+        # reviewer or a Translator, who may add none, was led to a form that could only refuse.
+        return super().can_copy() and (self.user.is_superuser or "add" in self.permissions)
 
 
 class BasePage(Page):

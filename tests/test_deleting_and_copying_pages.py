@@ -1,5 +1,6 @@
 """Who may delete (or move) a page: Moderators as Wagtail lets them; Editors only their own drafts
-that were never published; Medical reviewers and Translators nothing (pages/models/base.py)."""
+that were never published; Medical reviewers and Translators nothing. Who may copy one: those who
+may add pages (pages/models/base.py)."""
 
 import pytest
 
@@ -92,6 +93,22 @@ def test_a_translator_cannot_delete_a_spanish_draft(make_staff, seeded):
     assert not spanish.permissions_for_user(translator).can_delete()
     assert refused(client.get(f"/admin/pages/{spanish.id}/delete/"))
     assert not deleted(client, spanish)
+
+
+def test_copying_is_offered_to_those_who_may_add_pages_only(make_staff, guide):
+    editor, editor_client = make_staff("Editors", username="writer")
+    reviewer, reviewer_client = make_staff("Medical reviewers")
+    assert guide.permissions_for_user(editor).can_copy() and "Copy" in _actions(editor_client, guide)
+    assert editor_client.get(f"/admin/pages/{guide.id}/copy/").status_code == 200
+    assert not guide.permissions_for_user(reviewer).can_copy()
+    assert "Copy" not in _actions(reviewer_client, guide)
+    assert refused(reviewer_client.get(f"/admin/pages/{guide.id}/copy/"))
+    before = GuidePage.objects.count()
+    reviewer_client.post(
+        f"/admin/pages/{guide.id}/copy/",
+        {"new_title": "A copy", "new_slug": "a-copy", "new_parent_page": guide.get_parent().id},
+    )
+    assert GuidePage.objects.count() == before
 
 
 def _actions(client, page):
