@@ -40,7 +40,7 @@ def editor_js():
 
 
 @hooks.register("register_admin_urls")
-def register_plain_language_urls():
+def register_report_urls():
     return [
         path("reports/plain-language/", plain_language_report, name="plain_language_report"),
         # At wagtail-localize's own addresses, so its menu item and links reach ours

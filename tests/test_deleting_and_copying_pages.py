@@ -3,6 +3,7 @@ that were never published; Medical reviewers and Translators nothing. Who may co
 may add pages (pages/models/base.py)."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from pages.models import GuidePage
 from tests.test_roles import refused
@@ -113,7 +114,5 @@ def test_copying_is_offered_to_those_who_may_add_pages_only(make_staff, guide):
 
 def _actions(client, page):
     """The words of the links in the editor's header "Actions" menu."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(client.get(f"/admin/pages/{page.id}/edit/").content, "html.parser")
     return [a.get_text(strip=True) for a in soup.select("header [data-w-dropdown-target=content] a")]

@@ -1,11 +1,17 @@
 """Translators: translate the Spanish pages and submit them to Medical review; nothing else."""
 
+import warnings
+
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.core.paginator import UnorderedObjectListWarning
 from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
+from consultations.roles import COORDINATORS
 from pages.models import GuidePage, HomePage
+from tests.test_roles import refused
 from tests.translations import TEST_TITLE
 
 
@@ -147,13 +153,6 @@ def test_a_po_file_for_another_translation_is_refused(make_staff, english, spani
 def test_the_translations_report_is_for_those_who_work_on_guides_and_in_a_steady_order(
     make_staff, english, spanish_translation
 ):
-    import warnings
-
-    from django.core.paginator import UnorderedObjectListWarning
-
-    from consultations.roles import COORDINATORS
-    from tests.test_roles import refused
-
     _, coordinator = make_staff(COORDINATORS)
     for address in ("/admin/localize/reports/translations/", "/admin/localize/reports/translations/results/"):
         assert refused(coordinator.get(address)), address
@@ -164,8 +163,6 @@ def test_the_translations_report_is_for_those_who_work_on_guides_and_in_a_steady
         warnings.simplefilter("error", UnorderedObjectListWarning)
         response = editor.get("/admin/localize/reports/translations/")
     assert response.status_code == 200
-    from bs4 import BeautifulSoup
-
     rows = [
         " ".join(row.get_text().split()) for row in BeautifulSoup(response.content, "html.parser").select("tbody tr")
     ]
